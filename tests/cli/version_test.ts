@@ -1,0 +1,42 @@
+import {
+  assertEquals,
+  assertMatch,
+  isolatedEnv,
+  runCaraInProcess,
+  tempDir,
+} from "../_helpers.ts";
+
+Deno.test("cara version prints version, commit, build date, Deno and V8 versions, target", async () => {
+  using dir = tempDir();
+  const result = await runCaraInProcess(["version"], isolatedEnv(dir.path));
+  assertEquals(result.code, 0);
+  assertMatch(result.stdout, /^cara \d+\.\d+\.\d+\n/);
+  assertMatch(result.stdout, /Git commit: /);
+  assertMatch(result.stdout, /Build date: /);
+  assertMatch(
+    result.stdout,
+    new RegExp(`Deno: ${Deno.version.deno.replaceAll(".", "\\.")} \\(V8 `),
+  );
+  assertMatch(result.stdout, new RegExp(`Target: ${Deno.build.target}`));
+});
+
+Deno.test("cara version --json is machine-readable", async () => {
+  using dir = tempDir();
+  const result = await runCaraInProcess(
+    ["version", "--json"],
+    isolatedEnv(dir.path),
+  );
+  const report = JSON.parse(result.stdout);
+  assertEquals(report.deno, Deno.version.deno);
+  assertEquals(report.target, Deno.build.target);
+});
+
+Deno.test("cara with an unknown flag exits 2 with a usage error", async () => {
+  using dir = tempDir();
+  const result = await runCaraInProcess(
+    ["version", "--bogus"],
+    isolatedEnv(dir.path),
+  );
+  assertEquals(result.code, 2);
+  assertMatch(result.stderr, /unknown option '--bogus'/);
+});
