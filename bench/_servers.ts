@@ -1,0 +1,60 @@
+/**
+ * The servers the benchmarks compare: cara itself and a bare Hono baseline,
+ * each started on a free port with a fresh temporary state dir.
+ *
+ * @module
+ */
+import { RUN_FLAGS, selfCommand } from "../cli/self_command.ts";
+import {
+  type CommandLine,
+  freePort,
+  type ServerProcess,
+  spawnServer,
+} from "./_process.ts";
+
+/** A kind of server a benchmark starts. */
+export interface ServerSpec {
+  name: string;
+  commandLine(port: number): CommandLine;
+}
+
+/** `cara start --port <port>`, spawned the way cara spawns itself. */
+export function caraServer(): ServerSpec {
+  return {
+    name: "cara",
+    commandLine: (port) => selfCommand(["start", "--port", String(port)]),
+  };
+}
+
+/** The bare Hono fixture, run with the same Deno flags as cara. */
+export function bareHonoServer(): ServerSpec {
+  const fixture = new URL("./fixtures/bare_hono.ts", import.meta.url).href;
+  return {
+    name: "bare_hono",
+    commandLine: (port) => ({
+      command: Deno.execPath(),
+      args: [...RUN_FLAGS, fixture, "--port", String(port)],
+    }),
+  };
+}
+
+/**
+ * Starts `spec` on a free port with `CARAPACE_STATE_DIR` set to a new temp
+ * dir; disposing the result stops the process and removes the dir.
+ */
+export function startServer(spec: ServerSpec): ServerProcess {
+  const stateDir = Deno.makeTempDirSync({ prefix: `cara-bench-${spec.name}-` });
+  const port = freePort();
+  const server = spawnServer(spec.commandLine(port), {
+    port,
+    env: { CARAPACE_STATE_DIR: stateDir },
+  });
+  async function stop(graceMs?: number): Promise<void> {
+    try {
+      await server.stop(graceMs);
+    } finally {
+      await Deno.remove(stateDir, { recursive: true }).catch(() => {});
+    }
+  }
+  return { ...server, stop, [Symbol.asyncDispose]: () => stop() };
+}
