@@ -1,0 +1,141 @@
+/**
+ * The one SQLite database in the state dir: opened owner-only, in WAL mode
+ * with `synchronous=FULL` (an acknowledged write survives `kill -9` and power
+ * loss), migrated, and split into one store per table family.
+ *
+ * @module
+ */
+import { DatabaseSync } from "node:sqlite";
+import { CaraError } from "../errors.ts";
+import { preparePrivateFile } from "./_db_file.ts";
+import { AuditStore } from "./audit_store.ts";
+import { DeviceStore } from "./device_store.ts";
+import { appliedVersion, migrate } from "./migrate.ts";
+import { SessionStore } from "./session_store.ts";
+import { transaction } from "./transaction.ts";
+import { UsageStore } from "./usage_store.ts";
+
+/** Milliseconds since the epoch. */
+export type Clock = () => number;
+
+/** Options of {@linkcode openDatabase}. */
+export interface OpenDatabaseOptions {
+  /** Source of every stored timestamp; defaults to `Date.now`. */
+  clock?: Clock;
+}
+
+/** How long a connection waits for another writer before SQLITE_BUSY. */
+export const BUSY_TIMEOUT_MS = 5000;
+
+// SQLite result codes that mean "this file is not a usable database".
+const SQLITE_CORRUPT = 11;
+const SQLITE_NOTADB = 26;
+
+/** An open state database and its stores; dispose it to close. */
+export class StateDatabase implements Disposable {
+  /** The raw connection, for modules that need SQL of their own. */
+  readonly db: DatabaseSync;
+  /** The database file. */
+  readonly path: string;
+  readonly audit: AuditStore;
+  readonly devices: DeviceStore;
+  readonly sessions: SessionStore;
+  readonly usage: UsageStore;
+
+  constructor(db: DatabaseSync, options: { path: string; clock: Clock }) {
+    this.db = db;
+    this.path = options.path;
+    const stores = { clock: options.clock };
+    this.audit = new AuditStore(db, stores);
+    this.devices = new DeviceStore(db, stores);
+    this.sessions = new SessionStore(db, stores);
+    this.usage = new UsageStore(db, stores);
+  }
+
+  /** Runs `fn` atomically (`BEGIN IMMEDIATE` … `COMMIT`, savepoint when nested). */
+  transaction<T>(fn: () => T): T {
+    return transaction(this.db, fn);
+  }
+
+  /** The highest applied migration version. */
+  schemaVersion(): number {
+    return appliedVersion(this.db);
+  }
+
+  /** Closes the connection; calling it again does nothing. */
+  close(): void {
+    if (this.db.isOpen) this.db.close();
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
+  }
+}
+
+function sqliteCode(error: unknown): number | undefined {
+  const code = (error as { errcode?: unknown } | null)?.errcode;
+  return typeof code === "number" ? code : undefined;
+}
+
+function openFailure(path: string, error: unknown): CaraError {
+  if (error instanceof CaraError) return error;
+  const code = sqliteCode(error);
+  if (code === SQLITE_NOTADB || code === SQLITE_CORRUPT) {
+    return new CaraError(
+      "state_db_unreadable",
+      `Cannot open state database "${path}": the file is not a SQLite database or is damaged; move it aside (or restore a backup) and start cara again`,
+      { cause: error },
+    );
+  }
+  const detail = error instanceof Error ? error.message : String(error);
+  return new CaraError(
+    "state_db_open_failed",
+    `Cannot open state database "${path}": ${detail}`,
+    { cause: error },
+  );
+}
+
+function configure(db: DatabaseSync, path: string): void {
+  db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  const mode = db.prepare("PRAGMA journal_mode = WAL").get()?.journal_mode;
+  if (mode !== "wal") {
+    throw new CaraError(
+      "state_db_open_failed",
+      `Cannot open state database "${path}": the file system refused WAL journal mode (got "${mode}"); put the state dir on a local disk`,
+    );
+  }
+  db.exec("PRAGMA synchronous = FULL");
+  db.exec("PRAGMA foreign_keys = ON");
+}
+
+/**
+ * Opens (creating if needed) the state database at `path` and migrates it.
+ *
+ * @param path the database file; its directory must exist
+ * @param options.clock source of timestamps, default `Date.now`
+ * @throws {CaraError} `state_db_unreadable` for a file that is not SQLite,
+ *   `state_db_too_new` when a newer cara wrote it, `state_db_open_failed`
+ *   for anything else that stops the open
+ * @example
+ * ```ts
+ * using state = openDatabase(resolveDatabasePath(env));
+ * state.audit.append({ event: "gateway_connected", data: {} });
+ * ```
+ */
+export function openDatabase(
+  path: string,
+  options: OpenDatabaseOptions = {},
+): StateDatabase {
+  const clock = options.clock ?? Date.now;
+  preparePrivateFile(path);
+  let db: DatabaseSync | undefined;
+  try {
+    db = new DatabaseSync(path);
+    configure(db, path);
+    migrate(db, { clock, path });
+    return new StateDatabase(db, { path, clock });
+  } catch (error) {
+    if (db?.isOpen) db.close();
+    throw openFailure(path, error);
+  }
+}

@@ -1,0 +1,223 @@
+/**
+ * The messages of a session, numbered 1, 2, 3, … per session so history can
+ * be paged backwards by sequence number.
+ *
+ * @module
+ */
+import type { DatabaseSync, StatementSync } from "node:sqlite";
+import { CaraError } from "../errors.ts";
+import {
+  checkChoice,
+  checkCount,
+  checkOptionalText,
+  checkPage,
+} from "./_check.ts";
+import { num, numOrNull, type Row, text, textOrNull } from "./_row.ts";
+import {
+  byteLength,
+  type JsonObject,
+  parseJsonObject,
+  stringifyCapped,
+} from "./json.ts";
+import { transaction } from "./transaction.ts";
+
+/** Every message role. */
+export const MESSAGE_ROLES = ["user", "assistant", "system", "tool"] as const;
+/** Who wrote a message. */
+export type MessageRole = typeof MESSAGE_ROLES[number];
+
+/** A stored message. */
+export interface ChatMessage {
+  id: string;
+  sessionId: string;
+  /** 1-based position in its session. */
+  seq: number;
+  role: MessageRole;
+  content: string;
+  toolCallId: string | null;
+  toolName: string | null;
+  tokens: number | null;
+  /** True while a streamed reply is still arriving (or was cut off). */
+  incomplete: boolean;
+  metadata: JsonObject | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** Input of {@linkcode MessageStore.append}. */
+export interface MessageAppendInput {
+  sessionId: string;
+  role: MessageRole;
+  content: string;
+  toolCallId?: string;
+  toolName?: string;
+  tokens?: number;
+  incomplete?: boolean;
+  metadata?: JsonObject;
+}
+
+/** The largest message content, in UTF-8 bytes. */
+export const MESSAGE_CONTENT_MAX_BYTES = 8 * 1024 * 1024;
+/** The most messages one {@linkcode MessageStore.list} call returns. */
+export const MESSAGE_LIST_MAX = 1000;
+
+const ROLE_RULE = { what: "message role", allowed: MESSAGE_ROLES };
+
+function checkContent(content: string): string {
+  // Cheap pre-check: a string cannot take more than 3 bytes per UTF-16 unit.
+  if (content.length * 3 <= MESSAGE_CONTENT_MAX_BYTES) return content;
+  const size = byteLength(content);
+  if (size > MESSAGE_CONTENT_MAX_BYTES) {
+    throw new CaraError(
+      "invalid_request",
+      `Cannot store message content: it is ${size} bytes, the limit is ${MESSAGE_CONTENT_MAX_BYTES}`,
+    );
+  }
+  return content;
+}
+
+function toMessage(row: Row): ChatMessage {
+  const metadata = textOrNull(row, "metadata");
+  return {
+    id: text(row, "id"),
+    sessionId: text(row, "session_id"),
+    seq: num(row, "seq"),
+    role: checkChoice(text(row, "role"), ROLE_RULE),
+    content: text(row, "content"),
+    toolCallId: textOrNull(row, "tool_call_id"),
+    toolName: textOrNull(row, "tool_name"),
+    tokens: numOrNull(row, "tokens"),
+    incomplete: num(row, "incomplete") === 1,
+    metadata: metadata === null ? null : parseJsonObject(metadata),
+    createdAt: num(row, "created_at"),
+    updatedAt: num(row, "updated_at"),
+  };
+}
+
+/** Reads and writes rows of `messages`. */
+export class MessageStore {
+  #db: DatabaseSync;
+  #clock: () => number;
+  #nextSeq: StatementSync;
+  #insert: StatementSync;
+  #update: StatementSync;
+  #get: StatementSync;
+  #list: StatementSync;
+  #count: StatementSync;
+
+  constructor(db: DatabaseSync, options: { clock: () => number }) {
+    this.#db = db;
+    this.#clock = options.clock;
+    this.#nextSeq = db.prepare(
+      `UPDATE sessions SET last_seq = last_seq + 1,
+         message_count = message_count + 1, updated_at = :now, last_activity_at = :now
+       WHERE id = :id RETURNING last_seq`,
+    );
+    this.#insert = db.prepare(
+      `INSERT INTO messages (id, session_id, seq, role, content, tool_call_id,
+         tool_name, tokens, incomplete, metadata, created_at, updated_at)
+       VALUES (:id, :sessionId, :seq, :role, :content, :toolCallId,
+         :toolName, :tokens, :incomplete, :metadata, :now, :now) RETURNING *`,
+    );
+    this.#update = db.prepare(
+      "UPDATE messages SET content = ?, incomplete = ?, updated_at = ? WHERE id = ?",
+    );
+    this.#get = db.prepare("SELECT * FROM messages WHERE id = ?");
+    this.#list = db.prepare(
+      `SELECT * FROM (SELECT * FROM messages
+         WHERE session_id = :sessionId AND seq < :beforeSeq
+         ORDER BY seq DESC LIMIT :limit)
+       ORDER BY seq`,
+    );
+    this.#count = db.prepare(
+      "SELECT COUNT(*) AS n FROM messages WHERE session_id = ?",
+    );
+  }
+
+  /**
+   * Appends a message as the session's next sequence number.
+   *
+   * @throws {CaraError} `session_not_found` when the session does not exist,
+   *   `invalid_request` for an unknown role or an oversized field
+   */
+  append(input: MessageAppendInput): ChatMessage {
+    const values = {
+      id: crypto.randomUUID(),
+      sessionId: input.sessionId,
+      role: checkChoice(input.role, ROLE_RULE),
+      content: checkContent(input.content),
+      toolCallId: checkOptionalText(input.toolCallId, {
+        what: "tool call id",
+        max: 256,
+      }),
+      toolName: checkOptionalText(input.toolName, {
+        what: "tool name",
+        max: 256,
+      }),
+      tokens: input.tokens === undefined
+        ? null
+        : checkCount(input.tokens, { what: "token count", max: 1e9 }),
+      incomplete: input.incomplete ? 1 : 0,
+      metadata: input.metadata === undefined ? null : stringifyCapped(
+        input.metadata,
+        { what: "message metadata", maxBytes: 64 * 1024 },
+      ),
+      now: this.#clock(),
+    };
+    return transaction(this.#db, () => {
+      const next = this.#nextSeq.get({ id: input.sessionId, now: values.now });
+      if (next === undefined) {
+        throw new CaraError(
+          "session_not_found",
+          `Cannot append a message to session "${input.sessionId}": no such session`,
+        );
+      }
+      const row = this.#insert.get({ ...values, seq: num(next, "last_seq") });
+      return toMessage(row ?? {});
+    });
+  }
+
+  /**
+   * Replaces a message's content (streaming replies grow in place).
+   *
+   * @returns false when there is no such message
+   */
+  updateContent(
+    id: string,
+    content: string,
+    options: { incomplete?: boolean } = {},
+  ): boolean {
+    const result = this.#update.run(
+      checkContent(content),
+      options.incomplete ? 1 : 0,
+      this.#clock(),
+      id,
+    );
+    return result.changes > 0;
+  }
+
+  /** The message with this id, or `undefined`. */
+  get(id: string): ChatMessage | undefined {
+    const row = this.#get.get(id);
+    return row === undefined ? undefined : toMessage(row);
+  }
+
+  /**
+   * The newest `limit` messages (default 100, at most 1000) before
+   * `beforeSeq`, oldest first.
+   */
+  list(
+    sessionId: string,
+    options: { limit?: number; beforeSeq?: number } = {},
+  ): ChatMessage[] {
+    const limit = options.limit ?? 100;
+    checkPage({ limit }, { what: "messages", maxLimit: MESSAGE_LIST_MAX });
+    const beforeSeq = options.beforeSeq ?? Number.MAX_SAFE_INTEGER;
+    return this.#list.all({ sessionId, beforeSeq, limit }).map(toMessage);
+  }
+
+  /** How many messages the session has. */
+  count(sessionId: string): number {
+    return num(this.#count.get(sessionId) ?? { n: 0 }, "n");
+  }
+}

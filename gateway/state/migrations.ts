@@ -1,0 +1,109 @@
+/**
+ * The state schema as an ordered list of migrations, embedded in the code so
+ * the compiled binary carries it.
+ *
+ * Append new entries at the end with the next version; never edit an entry
+ * that has shipped. Table names are fixed: other modules (snapshot, reset)
+ * depend on them.
+ *
+ * @module
+ */
+
+/** One schema step, applied once in its own transaction. */
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+/** Every migration this build knows, in version order. */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: "sessions_and_messages",
+    sql: `
+      CREATE TABLE sessions (
+        id TEXT PRIMARY KEY,
+        session_key TEXT NOT NULL UNIQUE,
+        status TEXT NOT NULL DEFAULT 'active'
+          CHECK (status IN ('active', 'paused', 'archived', 'compacting')),
+        metadata TEXT NOT NULL DEFAULT '{}',
+        message_count INTEGER NOT NULL DEFAULT 0,
+        last_seq INTEGER NOT NULL DEFAULT 0,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        last_activity_at INTEGER
+      ) STRICT;
+      CREATE INDEX sessions_updated_at ON sessions (updated_at);
+      CREATE INDEX sessions_status_updated_at ON sessions (status, updated_at);
+      CREATE TABLE messages (
+        id TEXT PRIMARY KEY,
+        session_id TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('user', 'assistant', 'system', 'tool')),
+        content TEXT NOT NULL,
+        tool_call_id TEXT,
+        tool_name TEXT,
+        tokens INTEGER,
+        incomplete INTEGER NOT NULL DEFAULT 0 CHECK (incomplete IN (0, 1)),
+        metadata TEXT,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        UNIQUE (session_id, seq)
+      ) STRICT;
+    `,
+  },
+  {
+    version: 2,
+    name: "audit_events",
+    sql: `
+      CREATE TABLE audit_events (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        ts INTEGER NOT NULL,
+        event TEXT NOT NULL,
+        data TEXT NOT NULL DEFAULT '{}'
+      ) STRICT;
+      CREATE INDEX audit_events_ts ON audit_events (ts);
+      CREATE INDEX audit_events_event_ts ON audit_events (event, ts);
+    `,
+  },
+  {
+    version: 3,
+    name: "devices",
+    sql: `
+      CREATE TABLE devices (
+        device_id TEXT PRIMARY KEY,
+        public_key TEXT NOT NULL,
+        display_name TEXT,
+        platform TEXT,
+        client_id TEXT,
+        role TEXT NOT NULL,
+        scopes TEXT NOT NULL DEFAULT '[]',
+        token_hash TEXT,
+        paired_at INTEGER NOT NULL,
+        last_seen_at INTEGER,
+        revoked_at INTEGER
+      ) STRICT;
+    `,
+  },
+  {
+    version: 4,
+    name: "usage_records",
+    sql: `
+      CREATE TABLE usage_records (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        timestamp INTEGER NOT NULL,
+        day TEXT NOT NULL,
+        provider TEXT NOT NULL,
+        model TEXT NOT NULL,
+        session_id TEXT,
+        input_tokens INTEGER NOT NULL,
+        output_tokens INTEGER NOT NULL,
+        cost_usd REAL NOT NULL
+      ) STRICT;
+      CREATE INDEX usage_records_day ON usage_records (day);
+      CREATE INDEX usage_records_session_id ON usage_records (session_id)
+        WHERE session_id IS NOT NULL;
+    `,
+  },
+];
