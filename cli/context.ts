@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { EnvTarget } from "../gateway/config/env_section.ts";
 import type { Env } from "../gateway/config/paths.ts";
 
 /** Where a command writes. `out` is for results, `err` for diagnostics. */
@@ -18,7 +19,10 @@ export interface CliIo {
 /** Collaborators of a command invocation. */
 export interface CliContext {
   readonly io: CliIo;
+  /** The environment as it was when the command started, read-only. */
   readonly env: Env;
+  /** Where `cara start` injects the config's `env` section. */
+  readonly envTarget: EnvTarget;
   readonly cwd: string;
 }
 
@@ -33,6 +37,7 @@ export function processContext(): CliContext {
       isTerminal: Deno.stdout.isTerminal(),
     },
     env: Deno.env.toObject(),
+    envTarget: Deno.env,
     cwd: Deno.cwd(),
   };
 }
@@ -51,8 +56,18 @@ export function captureContext(
       isTerminal: false,
     },
     env,
+    envTarget: mapEnvTarget(),
     cwd,
     stdout: () => out,
     stderr: () => err,
+  };
+}
+
+function mapEnvTarget(): EnvTarget {
+  const values = new Map<string, string>();
+  return {
+    get: (name) => values.get(name),
+    set: (name, value) => void values.set(name, value),
+    delete: (name) => void values.delete(name),
   };
 }

@@ -6,7 +6,13 @@
  */
 import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
 import { BUILD_INFO } from "../gateway/build_info.ts";
+import { backupCommand } from "./backup.ts";
+import { configCommand } from "./config.ts";
 import type { CliContext } from "./context.ts";
+import { resetCommand } from "./reset.ts";
+import { restoreCommand } from "./restore.ts";
+import { startCommand } from "./start.ts";
+import { statusCommand } from "./status.ts";
 import { versionCommand } from "./version.ts";
 
 /** A command group: builds its commander subtree for one invocation. */
@@ -14,7 +20,13 @@ export type CommandFactory = (ctx: CliContext) => CommandUnknownOpts;
 
 /** Every command group of `cara`, in help order. */
 export const COMMANDS: readonly CommandFactory[] = [
+  startCommand,
+  configCommand,
+  statusCommand,
   versionCommand,
+  backupCommand,
+  restoreCommand,
+  resetCommand,
 ];
 
 /** Builds the root `cara` program for one invocation. */

@@ -1,0 +1,213 @@
+/**
+ * The composition root: the one place that picks the real config loader,
+ * state database, logger, HTTP app and listener and wires them together.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { BUILD_INFO } from "./build_info.ts";
+import {
+  applyConfigEnv,
+  type EnvTarget,
+  loadConfig,
+  type LoadedConfig,
+  watchConfig,
+} from "./config/mod.ts";
+import {
+  type Env,
+  resolveDatabasePath,
+  resolveStateDir,
+} from "./config/paths.ts";
+import { acquireDaemonLock } from "./daemon/mod.ts";
+import { parseLogLevel } from "./logs/levels.ts";
+import { createLogger, type Logger } from "./logs/logger.ts";
+import { assertBindAllowed, resolveBindHost } from "./server/bind.ts";
+import { createGatewayApp } from "./server/app.ts";
+import { serveGateway } from "./server/serve.ts";
+import {
+  openDatabase,
+  prepareStateDir,
+  type StateDatabase,
+} from "./state/mod.ts";
+import { authConfigured } from "./start/auth_configured.ts";
+import { describeReload } from "./start/reload_report.ts";
+
+/** Options of {@linkcode startGateway}. */
+export interface StartGatewayOptions {
+  /** The process environment, read-only. */
+  env: Env;
+  /** Overrides `gateway.port` (the `--port` flag); 0 picks a free port. */
+  port?: number;
+  /** Where variables of the config's `env` section are injected (the process env). */
+  envTarget?: EnvTarget;
+  /** Receives every log line as it is recorded (e.g. to echo it on stderr). */
+  console?: (line: string) => void;
+}
+
+/** A running gateway. */
+export interface RunningGateway extends AsyncDisposable {
+  readonly url: string;
+  readonly hostname: string;
+  readonly port: number;
+  readonly stateDir: string;
+  readonly logger: Logger;
+  readonly state: StateDatabase;
+  /** The config in force: the last one that loaded and validated. */
+  config(): LoadedConfig;
+  /** Reloads the config file now (SIGHUP); an invalid file keeps the current config. */
+  reload(): Promise<boolean>;
+  /** Stops accepting, drains requests, closes the database and releases the daemon lock. */
+  shutdown(): Promise<void>;
+  /** Resolves once the gateway has shut down. */
+  readonly finished: Promise<void>;
+}
+
+/**
+ * Starts the gateway: state dir, config, daemon lock, database, HTTP listener,
+ * config watcher. Everything opened is closed again if a later step fails.
+ *
+ * @throws {CaraError} for bad config, a running daemon, a refused bind, a busy port
+ * @example
+ * ```ts
+ * await using gateway = await startGateway({ env: Deno.env.toObject() });
+ * console.log(gateway.url);
+ * ```
+ */
+export async function startGateway(
+  options: StartGatewayOptions,
+): Promise<RunningGateway> {
+  const cleanups: (() => Promise<void> | void)[] = [];
+  const cleanup = async () => {
+    for (const step of cleanups.splice(0).reverse()) await step();
+  };
+  try {
+    const stateDir = resolveStateDir(options.env);
+    const prepared = await prepareStateDir(stateDir);
+    let current = await loadConfig({ env: options.env });
+    const config = current.config;
+    const logger = createLogger({
+      dir: join(stateDir, "logs"),
+      level: parseLogLevel(
+        options.env.CARAPACE_LOG?.trim() || config.logging.level,
+      ),
+      ...(options.console === undefined ? {} : { console: options.console }),
+    });
+    cleanups.push(() => logger.close());
+    const log = logger.child("gateway");
+    for (const warning of [...prepared.warnings, ...current.warnings]) {
+      log.warn(warning);
+    }
+    let undoEnv = options.envTarget
+      ? applyConfigEnv(current.env, options.envTarget)
+      : () => {};
+    cleanups.push(() => undoEnv());
+
+    const lock = await acquireDaemonLock(stateDir);
+    cleanups.push(() => lock.release());
+    const state = openDatabase(resolveDatabasePath(options.env));
+    cleanups.push(() => state.close());
+
+    const hostname = resolveBindHost(config.gateway.bind);
+    assertBindAllowed({
+      host: hostname,
+      authConfigured: authConfigured(config, options.env),
+    });
+    const app = createGatewayApp({
+      version: BUILD_INFO.version,
+      commit: BUILD_INFO.commit,
+      logger,
+      stateDir,
+      maxBodyBytes: config.gateway.hooks.maxBodyBytes,
+      tls: false,
+    });
+    const server = await serveGateway(app, {
+      hostname,
+      port: options.port ?? config.gateway.port,
+      logger,
+    });
+    cleanups.push(() => server.shutdown());
+    log.info("Gateway listening", {
+      url: server.url,
+      stateDir,
+      version: BUILD_INFO.version,
+    });
+
+    async function reload(): Promise<boolean> {
+      try {
+        const next = await loadConfig({ env: options.env });
+        adopt(next);
+        return true;
+      } catch (error) {
+        log.error(
+          `Config reload rejected, keeping the last good config: ${
+            errorText(error)
+          }`,
+        );
+        return false;
+      }
+    }
+    function adopt(next: LoadedConfig): void {
+      const report = describeReload(current.config, next.config);
+      undoEnv();
+      undoEnv = options.envTarget
+        ? applyConfigEnv(next.env, options.envTarget)
+        : () => {};
+      current = next;
+      for (const warning of next.warnings) log.warn(warning);
+      log.info("Config reloaded", {
+        changed: report.changed,
+        restartRequired: report.restartRequired,
+      });
+      state.audit.append({
+        event: "config_changed",
+        data: { source: "reload", changed: report.changed },
+      });
+    }
+
+    const watcher = new AbortController();
+    if (config.gateway.reload.mode !== "off") {
+      const watching = watchConfig({
+        path: current.path,
+        env: options.env,
+        debounceMs: config.gateway.reload.debounceMs,
+        signal: watcher.signal,
+        onReload: adopt,
+        onError: (error) =>
+          log.error(
+            `Config reload rejected, keeping the last good config: ${
+              errorText(error)
+            }`,
+          ),
+      });
+      cleanups.push(async () => {
+        watcher.abort();
+        await watching;
+      });
+    }
+
+    let stopping: Promise<void> | undefined;
+    const shutdown = () => stopping ??= cleanup();
+    return {
+      url: server.url,
+      hostname: server.hostname,
+      port: server.port,
+      stateDir,
+      logger,
+      state,
+      config: () => current,
+      reload,
+      shutdown,
+      get finished() {
+        return server.finished.then(() => stopping);
+      },
+      [Symbol.asyncDispose]: shutdown,
+    };
+  } catch (error) {
+    await cleanup();
+    throw error;
+  }
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
