@@ -11,7 +11,7 @@ import {
   type ServerSpec,
   startServer,
 } from "./_servers.ts";
-import { round, summarize, type Summary } from "./_stats.ts";
+import { summarize, type Summary } from "./_stats.ts";
 
 /** Options of {@linkcode benchStartup}. */
 export interface StartupOptions {
@@ -74,7 +74,7 @@ export async function benchStartup(
     side.samples.length === runs ? summarize(side.samples) : null
   );
   const ratio = subject && baseline
-    ? round((subject.median_ms / baseline.median_ms) * 100) / 100
+    ? Math.round((subject.median_ms / baseline.median_ms) * 100) / 100
     : null;
   return {
     bench: "startup",
