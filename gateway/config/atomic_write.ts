@@ -1,0 +1,54 @@
+/**
+ * Crash-safe file replacement: a private temp file in the same directory,
+ * flushed, then renamed over the target.
+ *
+ * @module
+ */
+import { basename, dirname, join } from "node:path";
+
+/** Options of {@linkcode writeFileAtomic}. */
+export interface AtomicWriteOptions {
+  /** File mode of the new file; default 0o600 (owner only). */
+  mode?: number;
+}
+
+/**
+ * Replaces `path` with `text` so readers see either the old or the new file.
+ * The directory is created (0700) when missing.
+ *
+ * @example
+ * ```ts
+ * await writeFileAtomic("/srv/cara/carapace.json", "{}\n");
+ * ```
+ */
+export async function writeFileAtomic(
+  path: string,
+  text: string,
+  options: AtomicWriteOptions = {},
+): Promise<void> {
+  const dir = dirname(path);
+  await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
+  const temp = join(dir, `.${basename(path)}.${crypto.randomUUID()}.tmp`);
+  // createNew = O_EXCL: never follows or reuses an existing file at the temp path.
+  const file = await Deno.open(temp, {
+    write: true,
+    createNew: true,
+    mode: options.mode ?? 0o600,
+  });
+  try {
+    try {
+      const bytes = new TextEncoder().encode(text);
+      let written = 0;
+      while (written < bytes.length) {
+        written += await file.write(bytes.subarray(written));
+      }
+      await file.sync();
+    } finally {
+      file.close();
+    }
+    await Deno.rename(temp, path);
+  } catch (error) {
+    await Deno.remove(temp).catch(() => {});
+    throw error;
+  }
+}
