@@ -91,6 +91,8 @@ export interface FixtureEntry {
   type?: tar.Header["type"];
   content?: string | Uint8Array;
   linkname?: string;
+  /** PAX records; `path` overrides the name when read back. */
+  pax?: Record<string, string>;
 }
 
 /** The marker entry of a valid v1 backup. */
@@ -121,6 +123,7 @@ export async function buildTar(
       mode: 0o644,
     };
     if (entry.linkname !== undefined) header.linkname = entry.linkname;
+    if (entry.pax !== undefined) header.pax = entry.pax;
     await new Promise<void>((resolve, reject) => {
       pack.entry(header, content, (error) => error ? reject(error) : resolve());
     });
