@@ -8,11 +8,11 @@
 // ANSI CSI/OSC sequences, C0/C1 controls except tab and newline, bidi
 // overrides, zero-width characters and the BOM can rewrite or hide what an
 // operator sees on screen.
-// deno-lint-ignore no-control-regex -- matching control characters is the point
 const ANSI_SEQUENCE =
+  // deno-lint-ignore no-control-regex -- matching control characters is the point
   /\u001b(?:\[[0-?]*[ -/]*[@-~]|\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|[@-Z\\-_])/g;
-// deno-lint-ignore no-control-regex -- matching control characters is the point
 const UNSAFE_CHARS =
+  // deno-lint-ignore no-control-regex -- matching control characters is the point
   /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]/g;
 
 /**

@@ -7,8 +7,8 @@
 import { join } from "node:path";
 import { BUILD_INFO } from "./build_info.ts";
 import {
-  applyConfigEnv,
   type EnvTarget,
+  keyringFromEnv,
   loadConfig,
   type LoadedConfig,
   watchConfig,
@@ -30,7 +30,7 @@ import {
   type StateDatabase,
 } from "./state/mod.ts";
 import { authConfigured } from "./start/auth_configured.ts";
-import { describeReload } from "./start/reload_report.ts";
+import { ConfigReloader } from "./start/config_reloader.ts";
 
 /** Options of {@linkcode startGateway}. */
 export interface StartGatewayOptions {
@@ -83,8 +83,9 @@ export async function startGateway(
   try {
     const stateDir = resolveStateDir(options.env);
     const prepared = await prepareStateDir(stateDir);
-    let current = await loadConfig({ env: options.env });
-    const config = current.config;
+    const keyring = keyringFromEnv(options.env);
+    const initial = await loadConfig({ env: options.env, keyring });
+    const config = initial.config;
     const logger = createLogger({
       dir: join(stateDir, "logs"),
       level: parseLogLevel(
@@ -94,14 +95,9 @@ export async function startGateway(
     });
     cleanups.push(() => logger.close());
     const log = logger.child("gateway");
-    for (const warning of [...prepared.warnings, ...current.warnings]) {
+    for (const warning of [...prepared.warnings, ...initial.warnings]) {
       log.warn(warning);
     }
-    let undoEnv = options.envTarget
-      ? applyConfigEnv(current.env, options.envTarget)
-      : () => {};
-    cleanups.push(() => undoEnv());
-
     const lock = await acquireDaemonLock(stateDir);
     cleanups.push(() => lock.release());
     const state = openDatabase(resolveDatabasePath(options.env));
@@ -132,52 +128,28 @@ export async function startGateway(
       version: BUILD_INFO.version,
     });
 
-    async function reload(): Promise<boolean> {
-      try {
-        const next = await loadConfig({ env: options.env });
-        adopt(next);
-        return true;
-      } catch (error) {
-        log.error(
-          `Config reload rejected, keeping the last good config: ${
-            errorText(error)
-          }`,
-        );
-        return false;
-      }
-    }
-    function adopt(next: LoadedConfig): void {
-      const report = describeReload(current.config, next.config);
-      undoEnv();
-      undoEnv = options.envTarget
-        ? applyConfigEnv(next.env, options.envTarget)
-        : () => {};
-      current = next;
-      for (const warning of next.warnings) log.warn(warning);
-      log.info("Config reloaded", {
-        changed: report.changed,
-        restartRequired: report.restartRequired,
-      });
-      state.audit.append({
-        event: "config_changed",
-        data: { source: "reload", changed: report.changed },
-      });
-    }
+    const reloader = new ConfigReloader(initial, {
+      env: options.env,
+      keyring,
+      ...(options.envTarget === undefined
+        ? {}
+        : { envTarget: options.envTarget }),
+      log,
+      audit: state.audit,
+    });
+    cleanups.push(() => reloader[Symbol.dispose]());
 
     const watcher = new AbortController();
     if (config.gateway.reload.mode !== "off") {
       const watching = watchConfig({
-        path: current.path,
+        path: initial.path,
+        files: initial.files,
+        keyring,
         env: options.env,
         debounceMs: config.gateway.reload.debounceMs,
         signal: watcher.signal,
-        onReload: adopt,
-        onError: (error) =>
-          log.error(
-            `Config reload rejected, keeping the last good config: ${
-              errorText(error)
-            }`,
-          ),
+        onReload: (next) => reloader.adopt(next),
+        onError: (error) => reloader.reject(error),
       });
       cleanups.push(async () => {
         watcher.abort();
@@ -194,8 +166,8 @@ export async function startGateway(
       stateDir,
       logger,
       state,
-      config: () => current,
-      reload,
+      config: () => reloader.current,
+      reload: () => reloader.reload(),
       shutdown,
       get finished() {
         return server.finished.then(() => stopping);
@@ -206,8 +178,4 @@ export async function startGateway(
     await cleanup();
     throw error;
   }
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

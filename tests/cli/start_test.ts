@@ -37,7 +37,7 @@ Deno.test("cara status reports a running gateway in text and JSON", async () => 
   ], env);
   assertEquals(text.code, 0, text.stderr);
   assertMatch(text.stdout, /^Version: \d+\.\d+\.\d+$/m);
-  assertMatch(text.stdout, /^Status:  ok$/m);
+  assertMatch(text.stdout, /^Status: {2}ok$/m);
   assertMatch(
     text.stdout,
     new RegExp(`^Address: http://127\\.0\\.0\\.1:${gateway.port}$`, "m"),
