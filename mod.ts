@@ -1,0 +1,34 @@
+/**
+ * cara as a library: start a gateway in your own process, load and validate a
+ * cara config, and open cara's state database.
+ *
+ * @example
+ * ```ts
+ * import { startGateway } from "./mod.ts";
+ *
+ * await using gateway = await startGateway({ env: Deno.env.toObject(), port: 0 });
+ * const health = await (await fetch(`${gateway.url}/health`)).json();
+ * ```
+ *
+ * @module
+ */
+export {
+  type RunningGateway,
+  startGateway,
+  type StartGatewayOptions,
+} from "./gateway/start_gateway.ts";
+export {
+  type CaraConfig,
+  ConfigError,
+  type ConfigErrorKind,
+  loadConfig,
+  type LoadConfigOptions,
+  type LoadedConfig,
+  redactConfig,
+  resolveConfigPath,
+  resolveStateDir,
+  validateConfig,
+} from "./gateway/config/mod.ts";
+export { openDatabase, StateDatabase } from "./gateway/state/mod.ts";
+export { CaraError } from "./gateway/errors.ts";
+export { BUILD_INFO, type BuildInfo } from "./gateway/build_info.ts";
