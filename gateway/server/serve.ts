@@ -112,11 +112,12 @@ export function serveGateway(
       },
     }, handler);
   } catch (error) {
-    throw listenError(error, {
+    const reason = listenError(error, {
       hostname: options.hostname,
       port: options.port,
       tls,
     });
+    return Promise.reject(reason);
   }
 
   const port = server.addr.port;

@@ -79,3 +79,31 @@ Deno.test("createGatewayApp() counts hostile methods as OTHER in metrics", async
   await (await app.request("/health", { method: "BREW" })).body?.cancel();
   assertEquals(metrics.httpRequests.get({ method: "OTHER", status: "404" }), 1);
 });
+
+Deno.test("createGatewayApp() answers 400 without an error log when the client breaks off its body", async () => {
+  const { app, logger } = testApp({
+    routes: (app) =>
+      app.post(
+        "/echo",
+        async (c) => c.json({ bytes: (await c.req.arrayBuffer()).byteLength }),
+      ),
+  });
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(new Uint8Array(10));
+      controller.error(
+        new Deno.errors.BadResource(
+          "Cannot read request body as underlying resource unavailable",
+        ),
+      );
+    },
+  });
+  const res = await app.request("/echo", { method: "POST", body });
+  assertEquals(res.status, 400);
+  assertEquals(await res.json(), {
+    ok: false,
+    error:
+      "Cannot read the request body: the connection broke or the encoding is invalid",
+  });
+  assertEquals(logger.tail({ minLevel: "error" }).entries, []);
+});
