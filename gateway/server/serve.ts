@@ -155,10 +155,9 @@ export function serveGateway(
     await closing;
   }
 
-  if (options.signal?.aborted) void shutdown();
-  else {options.signal?.addEventListener("abort", () => void shutdown(), {
-      once: true,
-    });}
+  const onAbort = () => void shutdown();
+  if (options.signal?.aborted) onAbort();
+  options.signal?.addEventListener("abort", onAbort, { once: true });
   log.info("listening", { url });
   options.onListen?.({ hostname: options.hostname, port, url });
   return Promise.resolve({
