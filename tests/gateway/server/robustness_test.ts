@@ -161,8 +161,6 @@ function attacks(random: () => number): Attack[] {
 Deno.test({
   name:
     "serveGateway() survives 1 000 hostile raw-TCP requests and still answers /health",
-  sanitizeResources: false,
-  sanitizeOps: false,
   fn: async () => {
     const { app, logger } = testApp({
       routes: (app) =>
