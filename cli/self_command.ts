@@ -10,6 +10,7 @@ export const RUN_FLAGS: readonly string[] = [
   "run",
   "--allow-all",
   "--unstable-worker-options",
+  "--unstable-no-legacy-abort",
 ];
 
 /** A command line that runs cara: `[executable, ...args]`. */

@@ -109,7 +109,7 @@ Deno.test("release.yml builds every target from a v* tag with build info written
   assert(written >= 0 && compiled > written, "build info must precede compile");
 });
 
-Deno.test("release.yml compiles with --allow-all --unstable-worker-options and a target", () => {
+Deno.test("release.yml compiles with --allow-all, both unstable flags and a target", () => {
   const compiles = allSteps(readWorkflow("release.yml")).filter((step) =>
     step.run?.includes("deno compile")
   );
@@ -117,7 +117,12 @@ Deno.test("release.yml compiles with --allow-all --unstable-worker-options and a
   for (const step of compiles) {
     const line = step.run?.replace(/\\\n\s*/g, "") ?? "";
     for (
-      const flag of ["--allow-all", "--unstable-worker-options", "--target"]
+      const flag of [
+        "--allow-all",
+        "--unstable-worker-options",
+        "--unstable-no-legacy-abort",
+        "--target",
+      ]
     ) {
       assert(line.includes(flag), `compile step lacks ${flag}: ${line}`);
     }
