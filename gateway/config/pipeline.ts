@@ -58,7 +58,10 @@ export async function resolveConfig(
       { path: file },
     );
   }
-  const opened = await openSecrets(included.value, options.keyring);
+  const opened = await openSecrets(included.value, {
+    keyring: options.keyring,
+    file,
+  });
   const section = isRecord(opened.value) ? opened.value.env : undefined;
   const configEnv = computeConfigEnv(section, env, file);
   const substituted = substituteVars(

@@ -24,13 +24,17 @@ export function isEnvelope(text: string): boolean {
  *
  * @throws {ConfigError} kind `unsupported_secret_envelope`
  */
-export function assertSupportedEnvelope(text: string, keyPath: string): void {
+export function assertSupportedEnvelope(
+  text: string,
+  where: { keyPath: string; file?: string },
+): void {
+  const { keyPath, file } = where;
   const version = VERSIONED.exec(text)?.[1];
   if (version !== undefined && version !== "2") {
     throw new ConfigError(
       "unsupported_secret_envelope",
       `Cannot read secret at "${keyPath}": unsupported encrypted config secret envelope "enc:v${version}"; only enc:v2 is supported, replace the value and write it again`,
-      { keyPath },
+      { keyPath, ...(file === undefined ? {} : { path: file }) },
     );
   }
 }

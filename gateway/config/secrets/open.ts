@@ -13,6 +13,14 @@ import {
 import { assertSupportedEnvelope, isEnvelope, openValue } from "./envelope.ts";
 import type { SecretKeyring } from "./keyring.ts";
 
+/** Options of {@linkcode openSecrets}. */
+export interface OpenSecretsOptions {
+  /** Decrypts envelopes; `null` scrubs them. */
+  keyring: SecretKeyring | null;
+  /** The file being loaded, for messages. */
+  file?: string;
+}
+
 /** A config with its secrets opened, and what could not be opened. */
 export interface OpenedSecrets {
   value: unknown;
@@ -28,8 +36,9 @@ export interface OpenedSecrets {
  */
 export async function openSecrets(
   value: unknown,
-  keyring: SecretKeyring | null,
+  options: OpenSecretsOptions,
 ): Promise<OpenedSecrets> {
+  const { keyring, file } = options;
   const warnings: string[] = [];
   let scrubbed = 0;
   const visit = async (
@@ -37,7 +46,10 @@ export async function openSecrets(
     at: (string | number)[],
   ): Promise<unknown> => {
     if (typeof node === "string") {
-      assertSupportedEnvelope(node, formatKeyPath(at));
+      assertSupportedEnvelope(node, {
+        keyPath: formatKeyPath(at),
+        ...(file === undefined ? {} : { file }),
+      });
       if (!isEnvelope(node)) return node;
       if (keyring === null) {
         scrubbed++;

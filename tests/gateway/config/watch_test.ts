@@ -1,0 +1,139 @@
+import { join } from "node:path";
+import {
+  assertEquals,
+  assertMatch,
+  isolatedEnv,
+  tempDir,
+} from "../../_helpers.ts";
+import { ConfigError } from "../../../gateway/config/errors.ts";
+import type { LoadedConfig } from "../../../gateway/config/load.ts";
+import { watchConfig } from "../../../gateway/config/watch.ts";
+import { writeFiles } from "./_helpers.ts";
+
+/** Collects watcher callbacks and lets a test wait for the next one. */
+function recorder() {
+  const events: (LoadedConfig | ConfigError)[] = [];
+  let wake: (() => void) | null = null;
+  const push = (event: LoadedConfig | ConfigError) => {
+    events.push(event);
+    wake?.();
+  };
+  return {
+    events,
+    onReload: (loaded: LoadedConfig) => push(loaded),
+    onError: (error: unknown) => push(error as ConfigError),
+    async next(count: number): Promise<void> {
+      const deadline = Date.now() + 10_000;
+      while (events.length < count) {
+        if (Date.now() > deadline) {
+          throw new Error(`timed out waiting for event ${count}`);
+        }
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          timer = setTimeout(resolve, 100);
+        });
+        clearTimeout(timer);
+      }
+    },
+  };
+}
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 400));
+
+Deno.test("watchConfig() reloads after an edit, reports a bad edit once and reloads again after a fix", async () => {
+  using dir = tempDir();
+  const path = join(dir.path, "carapace.json5");
+  writeFiles(dir.path, { "carapace.json5": `{ gateway: { port: 1000 } }` });
+  const stop = new AbortController();
+  const seen = recorder();
+  const done = watchConfig({
+    path,
+    env: isolatedEnv(dir.path),
+    debounceMs: 50,
+    signal: stop.signal,
+    ...seen,
+  });
+  try {
+    await settle();
+    Deno.writeTextFileSync(path, `{ gateway: { port: 2000 } }`);
+    await seen.next(1);
+    assertEquals((seen.events[0] as LoadedConfig).config.gateway.port, 2000);
+
+    Deno.writeTextFileSync(path, `{ gateway: { port: "nope" } }`);
+    await seen.next(2);
+    const error = seen.events[1];
+    assertEquals(error instanceof ConfigError && error.kind, "validation");
+    // Touching the file without changing it is not a new bad edit.
+    Deno.writeTextFileSync(path, `{ gateway: { port: "nope" } }`);
+    await settle();
+    assertEquals(seen.events.length, 2);
+
+    // Editors save by writing a temp file and renaming it over the config.
+    writeFiles(dir.path, { "tmp.swp": `{ gateway: { port: 3000 } }` });
+    Deno.renameSync(join(dir.path, "tmp.swp"), path);
+    await seen.next(3);
+    assertEquals((seen.events[2] as LoadedConfig).config.gateway.port, 3000);
+  } finally {
+    stop.abort();
+    await done;
+  }
+});
+
+Deno.test("watchConfig() reloads when an included file changes", async () => {
+  using dir = tempDir();
+  const path = join(dir.path, "carapace.json5");
+  writeFiles(dir.path, {
+    "carapace.json5": `{ $include: "inc/gw.json5" }`,
+    "inc/gw.json5": `{ gateway: { port: 1 } }`,
+  });
+  const stop = new AbortController();
+  const seen = recorder();
+  const files = [path, join(dir.path, "inc", "gw.json5")];
+  const done = watchConfig({
+    path,
+    env: isolatedEnv(dir.path),
+    debounceMs: 50,
+    signal: stop.signal,
+    files,
+    ...seen,
+  });
+  try {
+    await settle();
+    Deno.writeTextFileSync(files[1]!, `{ gateway: { port: 2 } }`);
+    await seen.next(1);
+    assertEquals((seen.events[0] as LoadedConfig).config.gateway.port, 2);
+  } finally {
+    stop.abort();
+    await done;
+  }
+});
+
+Deno.test("watchConfig() fails with a read error when the config directory does not exist", async () => {
+  using dir = tempDir();
+  const stop = new AbortController();
+  try {
+    await watchConfig({
+      path: join(dir.path, "missing", "carapace.json"),
+      env: {},
+      signal: stop.signal,
+      onReload: () => {},
+      onError: () => {},
+    });
+    throw new Error("expected a failure");
+  } catch (error) {
+    assertEquals(error instanceof ConfigError && error.kind, "read");
+    assertMatch((error as Error).message, /^Cannot watch config "/);
+  }
+});
+
+Deno.test("watchConfig() returns at once when the signal is already aborted", async () => {
+  using dir = tempDir();
+  await watchConfig({
+    path: join(dir.path, "carapace.json"),
+    env: {},
+    signal: AbortSignal.abort(),
+    onReload: () => {},
+    onError: () => {},
+  });
+});
