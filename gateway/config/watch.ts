@@ -56,13 +56,18 @@ export async function watchConfig(options: WatchConfigOptions): Promise<void> {
     try {
       watcher = Deno.watchFs(dirs, { recursive: false });
     } catch (error) {
-      throw new ConfigError(
+      const failure = new ConfigError(
         "read",
         `Cannot watch config "${path}": ${
           error instanceof Error ? error.message : String(error)
         }`,
         { path, cause: error },
       );
+      if (files.length === 1) throw failure;
+      // An include's directory vanished: keep watching the config itself.
+      options.onError(failure);
+      files = [path];
+      continue;
     }
     const close = () => watcher.close();
     signal.addEventListener("abort", close, { once: true });
