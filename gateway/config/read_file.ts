@@ -3,6 +3,7 @@
  *
  * @module
  */
+// @ts-types="npm:json5@^2.2.3"
 import JSON5 from "json5";
 import { ConfigError } from "./errors.ts";
 

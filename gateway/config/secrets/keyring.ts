@@ -4,7 +4,6 @@
  *
  * @module
  */
-import { argon2idAsync } from "@noble/hashes/argon2";
 import type { Env } from "../paths.ts";
 
 /** The process variable that holds the config master password. */
@@ -61,6 +60,8 @@ export class SecretKeyring {
   }
 
   async #derive(salt: Uint8Array): Promise<CryptoKey> {
+    // Loaded on first use: most configs hold no sealed secret.
+    const { argon2idAsync } = await import("@noble/hashes/argon2.js");
     const derived = await argon2idAsync(this.#password, salt, {
       ...ARGON2_PARAMS,
     });
