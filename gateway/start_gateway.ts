@@ -144,6 +144,7 @@ export async function startGateway(
       const watching = watchConfig({
         path: initial.path,
         files: initial.files,
+        loadedHash: initial.hash,
         keyring,
         env: options.env,
         debounceMs: config.gateway.reload.debounceMs,

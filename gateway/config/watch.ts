@@ -22,6 +22,11 @@ export interface WatchConfigOptions {
   /** The files of the config already loaded (default: just `path`). */
   files?: readonly string[];
   keyring?: SecretKeyring | null;
+  /**
+   * `LoadedConfig.hash` of the config the caller loaded. With it, an edit made
+   * between that load and the start of watching is reloaded too.
+   */
+  loadedHash?: string | null;
   /** A new valid config was loaded. */
   onReload(loaded: LoadedConfig): void | Promise<void>;
   /** An edit did not load; called once per bad edit. Keep the last good config. */
@@ -49,6 +54,11 @@ export async function watchConfig(options: WatchConfigOptions): Promise<void> {
     : options.keyring;
   let files = options.files?.length ? [...options.files] : [path];
   let last = await fingerprint(files);
+  if (options.loadedHash !== undefined) {
+    last = [options.loadedHash ?? "missing", ...last.split(",").slice(1)]
+      .join(",");
+  }
+  let catchUp = options.loadedHash !== undefined;
   while (!signal.aborted) {
     const dirs = [...new Set(files.map((file) => dirname(resolve(file))))];
     const watched = await watchedNames(files);
@@ -90,6 +100,10 @@ export async function watchConfig(options: WatchConfigOptions): Promise<void> {
         if (!signal.aborted) options.onError(error);
       }
     };
+    if (catchUp) {
+      catchUp = false;
+      pending = pending.then(reload);
+    }
     try {
       for await (const event of watcher) {
         if (!event.paths.some((p) => watched.has(resolve(p)))) continue;
