@@ -16,13 +16,24 @@ import {
 export interface ServerSpec {
   name: string;
   commandLine(port: number): CommandLine;
+  /**
+   * A state dir shared by every start of this spec (a restart of an installed
+   * gateway); without it each start gets a new, empty one (a first start).
+   */
+  stateDir?: string;
 }
 
-/** `cara start --port <port>`, spawned the way cara spawns itself. */
-export function caraServer(): ServerSpec {
+/**
+ * `cara start --port <port>`, spawned the way cara spawns itself.
+ * With `stateDir`, every start reuses that state dir.
+ */
+export function caraServer(
+  options: { name?: string; stateDir?: string } = {},
+): ServerSpec {
   return {
-    name: "cara",
+    name: options.name ?? "cara",
     commandLine: (port) => selfCommand(["start", "--port", String(port)]),
+    ...(options.stateDir === undefined ? {} : { stateDir: options.stateDir }),
   };
 }
 
@@ -43,7 +54,9 @@ export function bareHonoServer(): ServerSpec {
  * dir; disposing the result stops the process and removes the dir.
  */
 export function startServer(spec: ServerSpec): ServerProcess {
-  const stateDir = Deno.makeTempDirSync({ prefix: `cara-bench-${spec.name}-` });
+  const shared = spec.stateDir;
+  const stateDir = shared ??
+    Deno.makeTempDirSync({ prefix: `cara-bench-${spec.name}-` });
   const port = freePort();
   const server = spawnServer(spec.commandLine(port), {
     port,
@@ -53,7 +66,9 @@ export function startServer(spec: ServerSpec): ServerProcess {
     try {
       await server.stop(graceMs);
     } finally {
-      await Deno.remove(stateDir, { recursive: true }).catch(() => {});
+      if (shared === undefined) {
+        await Deno.remove(stateDir, { recursive: true }).catch(() => {});
+      }
     }
   }
   return { ...server, stop, [Symbol.asyncDispose]: () => stop() };

@@ -29,9 +29,12 @@ export interface StartupOptions {
 export interface StartupReport {
   bench: "startup";
   runs: number;
+  /** Restarts of an installed gateway (the state dir and database exist). */
   cara: Summary | null;
+  /** First starts: each creates its state dir and database. */
+  cara_first_start: Summary | null;
   bare_hono: Summary | null;
-  /** cara median / bare Hono median. */
+  /** cara (restart) median / bare Hono median. */
   ratio: number | null;
   target: 2;
   error?: string;
@@ -50,9 +53,17 @@ export async function benchStartup(
   options: StartupOptions = {},
 ): Promise<StartupReport> {
   const runs = Math.max(1, options.runs ?? 10);
+  await using state = await tempStateDir();
   const sides = [
-    { spec: options.subject ?? caraServer(), samples: [] as number[] },
+    {
+      spec: options.subject ?? caraServer({ stateDir: state.path }),
+      samples: [] as number[],
+    },
     { spec: options.baseline ?? bareHonoServer(), samples: [] as number[] },
+    {
+      spec: caraServer({ name: "cara_first_start" }),
+      samples: [] as number[],
+    },
   ];
   const errors: string[] = [];
   const failed = new Set<string>();
@@ -70,7 +81,7 @@ export async function benchStartup(
       }
     }
   }
-  const [subject, baseline] = sides.map((side) =>
+  const [subject, baseline, firstStart] = sides.map((side) =>
     side.samples.length === runs ? summarize(side.samples) : null
   );
   const ratio = subject && baseline
@@ -80,10 +91,20 @@ export async function benchStartup(
     bench: "startup",
     runs,
     cara: subject ?? null,
+    cara_first_start: firstStart ?? null,
     bare_hono: baseline ?? null,
     ratio,
     target: 2,
     ...(errors.length > 0 ? { error: errors.join("; ") } : {}),
+  };
+}
+
+async function tempStateDir(): Promise<{ path: string } & AsyncDisposable> {
+  const path = await Deno.makeTempDir({ prefix: "cara-bench-state-" });
+  return {
+    path,
+    [Symbol.asyncDispose]: () =>
+      Deno.remove(path, { recursive: true }).catch(() => {}),
   };
 }
 

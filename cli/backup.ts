@@ -4,7 +4,6 @@
  * @module
  */
 import { Command } from "@commander-js/extra-typings";
-import { createBackup } from "../gateway/backup/create.ts";
 import type { CliContext } from "./context.ts";
 
 const HELP_AFTER = `
@@ -47,6 +46,7 @@ export function backupCommand(
     .option("--json", "print the result as JSON")
     .addHelpText("after", HELP_AFTER)
     .action(async (options) => {
+      const { createBackup } = await import("../gateway/backup/create.ts");
       const result = await createBackup(ctx.env, {
         cwd: ctx.cwd,
         force: options.force === true,

@@ -6,8 +6,6 @@
 import { resolve } from "node:path";
 import { Command } from "@commander-js/extra-typings";
 import type { SectionSummary } from "../gateway/backup/inspect.ts";
-import { inspectBackup } from "../gateway/backup/inspect.ts";
-import { restoreBackup } from "../gateway/backup/restore.ts";
 import { resolveStateDir } from "../gateway/config/paths.ts";
 import type { CliContext } from "./context.ts";
 import { CliError } from "./errors.ts";
@@ -49,6 +47,7 @@ export function restoreCommand(
       const archive = resolve(ctx.cwd, path);
       const stateDir = resolveStateDir(ctx.env);
       if (!options.force) {
+        const { inspectBackup } = await import("../gateway/backup/inspect.ts");
         const plan = await inspectBackup(archive);
         const lines = [
           `Backup "${archive}" (created ${
@@ -63,6 +62,7 @@ export function restoreCommand(
           `Pass --force to restore "${archive}": the sections listed above replace the current ones`,
         );
       }
+      const { restoreBackup } = await import("../gateway/backup/restore.ts");
       const result = await restoreBackup(ctx.env, archive);
       const lines = [
         `Restored from "${archive}" into "${stateDir}":`,

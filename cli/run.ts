@@ -3,11 +3,10 @@
  *
  * @module
  */
-import { CommanderError } from "@commander-js/extra-typings";
 import { CaraError } from "../gateway/errors.ts";
 import type { CliContext } from "./context.ts";
 import { CliError, EXIT_FAILURE, EXIT_USAGE } from "./errors.ts";
-import { buildProgram } from "./program.ts";
+import { parseStartFastPath } from "./start_fast_path.ts";
 
 /**
  * Runs `cara <argv>` and returns the exit code; never exits the process.
@@ -21,9 +20,15 @@ export async function runCli(
   argv: readonly string[],
   ctx: CliContext,
 ): Promise<number> {
-  const program = buildProgram(ctx);
   try {
-    await program.parseAsync([...argv], { from: "user" });
+    const plainStart = parseStartFastPath(argv);
+    if (plainStart !== null) {
+      const { runStart } = await import("./start_run.ts");
+      await runStart(ctx, plainStart);
+      return 0;
+    }
+    const { buildProgram } = await import("./program.ts");
+    await buildProgram(ctx).parseAsync([...argv], { from: "user" });
     return 0;
   } catch (error) {
     return exitCodeFor(error, ctx);
@@ -31,7 +36,7 @@ export async function runCli(
 }
 
 function exitCodeFor(error: unknown, ctx: CliContext): number {
-  if (error instanceof CommanderError) {
+  if (isCommanderError(error)) {
     // commander already printed help, version or the usage error.
     if (error.exitCode === 0) return 0;
     return EXIT_USAGE;
@@ -49,4 +54,12 @@ function exitCodeFor(error: unknown, ctx: CliContext): number {
     : String(error);
   ctx.io.err(`Error: internal error in cara, please report it:\n${detail}\n`);
   return EXIT_FAILURE;
+}
+
+// Matched by shape so this module does not load commander (see start_fast_path.ts).
+function isCommanderError(error: unknown): error is { exitCode: number } {
+  return error instanceof Error &&
+    (error.name === "CommanderError" ||
+      error.name === "InvalidArgumentError") &&
+    typeof (error as { exitCode?: unknown }).exitCode === "number";
 }

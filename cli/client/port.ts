@@ -4,7 +4,6 @@
  *
  * @module
  */
-import { loadConfig } from "../../gateway/config/mod.ts";
 import type { CliContext } from "../context.ts";
 
 /** The port the gateway listens on when nothing else is configured. */
@@ -16,6 +15,7 @@ export async function resolveClientPort(
   explicit: number | undefined,
 ): Promise<number> {
   if (explicit !== undefined) return explicit;
+  const { loadConfig } = await import("../../gateway/config/mod.ts");
   const loaded = await loadConfig({ env: ctx.env });
   return loaded.config.gateway.port ?? DEFAULT_PORT;
 }

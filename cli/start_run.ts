@@ -1,0 +1,67 @@
+/**
+ * What `cara start` does once its flags are parsed: start the gateway, print
+ * where it listens, and run until a signal stops it.
+ *
+ * @module
+ */
+import { BUILD_INFO } from "../gateway/build_info.ts";
+import { startGateway } from "../gateway/start_gateway.ts";
+import { onProcessSignals } from "./_signals.ts";
+import type { CliContext } from "./context.ts";
+import { CliError } from "./errors.ts";
+
+/** Exit code when a second signal interrupts the graceful shutdown. */
+export const EXIT_FORCED = 130;
+
+/** The flags of `cara start`. */
+export interface StartFlags {
+  port?: number;
+  quiet?: true;
+}
+
+/**
+ * Runs the gateway in the foreground until SIGINT/SIGTERM; SIGHUP reloads.
+ *
+ * @throws {CliError} with exit code 130 when a second signal forces the exit
+ */
+export async function runStart(
+  ctx: CliContext,
+  flags: StartFlags,
+): Promise<void> {
+  const gateway = await startGateway({
+    env: ctx.env,
+    envTarget: ctx.envTarget,
+    ...(flags.port === undefined ? {} : { port: flags.port }),
+    ...(flags.quiet
+      ? {}
+      : { console: (line: string) => ctx.io.err(`${line}\n`) }),
+  });
+  ctx.io.out(
+    `cara ${BUILD_INFO.version} listening on ${gateway.url} (state: ${gateway.stateDir})\n`,
+  );
+  let forced!: () => void;
+  const forcedSignal = new Promise<"forced">((resolve) =>
+    forced = () => resolve("forced")
+  );
+  const removeSignals = onProcessSignals({
+    stop: () => void gateway.shutdown(),
+    force: forced,
+    reload: () => void gateway.reload(),
+  });
+  try {
+    const outcome = await Promise.race([
+      gateway.finished.then(() => "stopped" as const),
+      forcedSignal,
+    ]);
+    if (outcome === "forced") {
+      throw new CliError(
+        "Shutdown interrupted by a second signal: exiting without cleanup",
+        {
+          exitCode: EXIT_FORCED,
+        },
+      );
+    }
+  } finally {
+    removeSignals();
+  }
+}
