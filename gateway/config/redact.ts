@@ -6,41 +6,14 @@
  */
 import { type ConfigObject, isRecord, setOwn } from "./_object.ts";
 
-/** What a redacted value is replaced with. */
-export const REDACTED = "[REDACTED]";
+import { isSecretKey, REDACTED } from "../secret_keys.ts";
 
-/** Lowercase key-name fragments that mark a value as secret. */
-export const SECRET_KEY_FRAGMENTS: readonly string[] = [
-  "apikey",
-  "api_key",
-  "accesskeyid",
-  "access_key_id",
-  "token",
-  "secret",
-  "password",
-  "passwd",
-  "passphrase",
-  "recovery",
-  "recoverykey",
-  "recovery_key",
-  "credential",
-  "credentials",
-  "client_secret",
-  "clientsecret",
-  "refresh_token",
-  "access_token",
-];
+export { isSecretKey, REDACTED } from "../secret_keys.ts";
 
 const SECRET_VALUE =
   /^(enc:v\d+:|sk-[A-Za-z0-9_-]{8,}|xox[abprs]-|gh[pousr]_[A-Za-z0-9]{8,})/;
 // Counts such as `maxTokens` or `contextTokens` contain "token" but are not secrets.
 const TOKEN_COUNT = /tokens$/i;
-
-/** Whether a key name marks its value as secret. */
-export function isSecretKey(key: string): boolean {
-  const lower = key.toLowerCase();
-  return SECRET_KEY_FRAGMENTS.some((fragment) => lower.includes(fragment));
-}
 
 /**
  * A copy of `value` with secrets replaced by `"[REDACTED]"`: every string or

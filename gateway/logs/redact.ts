@@ -2,43 +2,21 @@
  * Turns arbitrary log fields into JSON-safe values with secrets removed.
  *
  * A key "looks secret" when its lower-cased letters and digits contain one of
- * {@linkcode SECRET_KEY_PARTS}, so `apiKey`, `x-api-key`, `access_token` and
+ * `SECRET_KEY_PARTS`, so `apiKey`, `x-api-key`, `access_token` and
  * `Set-Cookie` are all caught. Bearer credentials inside string values are
  * masked too, because headers and URLs end up in messages by accident.
  *
  * @module
  */
 
-/** The marker that replaces every secret value. */
-export const REDACTED = "[REDACTED]";
+import { isSecretKey, REDACTED } from "../secret_keys.ts";
 
-/** Substrings of normalised key names whose values are never logged. */
-export const SECRET_KEY_PARTS: readonly string[] = [
-  "apikey",
-  "accesskey",
-  "token",
-  "secret",
-  "password",
-  "passwd",
-  "passphrase",
-  "recovery",
-  "credential",
-  "authorization",
-  "cookie",
-  "privatekey",
-  "bearer",
-];
+export { isSecretKey, REDACTED, SECRET_KEY_PARTS } from "../secret_keys.ts";
 
 const MAX_DEPTH = 6;
 const MAX_ITEMS = 100;
 const MAX_STRING = 8192;
 const BEARER = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi;
-
-/** Whether a field named `key` must have its value redacted. */
-export function isSecretKey(key: string): boolean {
-  const normalized = key.toLowerCase().replace(/[^a-z0-9]/g, "");
-  return SECRET_KEY_PARTS.some((part) => normalized.includes(part));
-}
 
 /** Masks `Bearer …` / `Basic …` credentials inside free text. */
 export function redactText(text: string): string {
