@@ -68,3 +68,20 @@ export class ProtocolError extends Error {
     return shape;
   }
 }
+
+/**
+ * A refused `connect`: answered with `error`, then the socket is closed with
+ * `closeCode` (1008 unless stated) and the message as reason.
+ */
+export class ConnectRefused extends ProtocolError {
+  readonly closeCode: number;
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: { details?: unknown; closeCode?: number; cause?: unknown } = {},
+  ) {
+    super(code, message, options);
+    this.name = "ConnectRefused";
+    this.closeCode = options.closeCode ?? 1008;
+  }
+}

@@ -114,3 +114,67 @@ export interface MethodDefinition {
   scope: MethodScope;
   handler: MethodHandler;
 }
+
+/** The signed device block of `connect` params (protocol.md §4). */
+export interface DeviceProof {
+  id: string;
+  publicKey: string;
+  signature: string;
+  signedAt: number;
+  nonce?: string;
+}
+
+/** `connect` params after shape validation and scope defaulting (protocol.md §3). */
+export interface ConnectParams {
+  minProtocol: number;
+  maxProtocol: number;
+  client: ClientInfo;
+  role: Role;
+  /** Effective scopes: an operator sending none gets `["operator.admin"]`. */
+  scopes: string[];
+  caps?: string[];
+  commands?: string[];
+  permissions?: Record<string, boolean>;
+  pathEnv?: string;
+  auth?: { token?: string; password?: string };
+  device?: DeviceProof;
+}
+
+/** Everything the authenticator needs to decide one `connect`. */
+export interface ConnectRequest {
+  params: ConnectParams;
+  /** The nonce of this connection's `connect.challenge`. */
+  nonce: string;
+  /** TCP peer address. */
+  remoteIp: string;
+  /** Headers of the upgrade request (Host, forwarding headers). */
+  headers: Headers;
+  connId: string;
+}
+
+/** How a connection authenticated. */
+export type AuthMethod =
+  | "local"
+  | "token"
+  | "password"
+  | "device-token"
+  | "tailscale";
+
+/** A successful `connect` decision. */
+export interface ConnectGrant {
+  role: Role;
+  scopes: string[];
+  deviceId: string | null;
+  localDirect: boolean;
+  method: AuthMethod;
+  /** A freshly issued device token (plaintext, returned once in hello-ok `auth`). */
+  deviceToken?: { token: string; issuedAtMs: number };
+}
+
+/**
+ * Decides a `connect` (auth, device signature, pairing, token issuance).
+ * Throws `ConnectRefused` to answer `ok:false` and close the socket.
+ */
+export type ConnectAuthenticator = (
+  request: ConnectRequest,
+) => Promise<ConnectGrant>;
