@@ -106,4 +106,58 @@ export const MIGRATIONS: readonly Migration[] = [
         WHERE session_id IS NOT NULL;
     `,
   },
+  {
+    version: 5,
+    name: "pairing",
+    sql: `
+      ALTER TABLE devices ADD COLUMN roles TEXT NOT NULL DEFAULT '[]';
+      CREATE TABLE device_pairing_requests (
+        request_id TEXT PRIMARY KEY,
+        device_id TEXT NOT NULL UNIQUE,
+        public_key TEXT NOT NULL,
+        display_name TEXT,
+        platform TEXT,
+        client_id TEXT,
+        client_mode TEXT,
+        role TEXT NOT NULL,
+        roles TEXT NOT NULL DEFAULT '[]',
+        scopes TEXT NOT NULL DEFAULT '[]',
+        remote_ip TEXT,
+        silent INTEGER NOT NULL DEFAULT 0 CHECK (silent IN (0, 1)),
+        is_repair INTEGER NOT NULL DEFAULT 0 CHECK (is_repair IN (0, 1)),
+        created_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE TABLE device_tokens (
+        token_hash TEXT PRIMARY KEY,
+        device_id TEXT NOT NULL REFERENCES devices (device_id) ON DELETE CASCADE,
+        role TEXT NOT NULL,
+        scopes TEXT NOT NULL DEFAULT '[]',
+        issued_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX device_tokens_device_role ON device_tokens (device_id, role, issued_at);
+      CREATE TABLE nodes (
+        node_id TEXT PRIMARY KEY,
+        display_name TEXT,
+        platform TEXT,
+        version TEXT,
+        token_hash TEXT NOT NULL,
+        token_expires_at INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        approved_at INTEGER NOT NULL,
+        last_seen_at INTEGER
+      ) STRICT;
+      CREATE TABLE node_pairing_requests (
+        request_id TEXT PRIMARY KEY,
+        node_id TEXT NOT NULL UNIQUE,
+        display_name TEXT,
+        platform TEXT,
+        version TEXT,
+        remote_ip TEXT,
+        silent INTEGER NOT NULL DEFAULT 0 CHECK (silent IN (0, 1)),
+        is_repair INTEGER NOT NULL DEFAULT 0 CHECK (is_repair IN (0, 1)),
+        created_at INTEGER NOT NULL
+      ) STRICT;
+    `,
+  },
 ];

@@ -1,7 +1,11 @@
 import { join } from "node:path";
 import type { DatabaseSync } from "node:sqlite";
 import { CaraError } from "../../../gateway/errors.ts";
-import { BUSY_TIMEOUT_MS, openDatabase } from "../../../gateway/state/mod.ts";
+import {
+  BUSY_TIMEOUT_MS,
+  MIGRATIONS,
+  openDatabase,
+} from "../../../gateway/state/mod.ts";
 import {
   assert,
   assertEquals,
@@ -50,7 +54,7 @@ Deno.test({
     Deno.chmodSync(path, 0o644);
     using state = openDatabase(path);
     assertEquals(modeOf(path).toString(8), "600");
-    assertEquals(state.schemaVersion(), 4);
+    assertEquals(state.schemaVersion(), MIGRATIONS.length);
   },
 });
 

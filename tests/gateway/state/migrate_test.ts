@@ -11,8 +11,12 @@ import { manualClock, T0, thrown } from "./_helpers.ts";
 
 const TABLES = [
   "audit_events",
+  "device_pairing_requests",
+  "device_tokens",
   "devices",
   "messages",
+  "node_pairing_requests",
+  "nodes",
   "schema_migrations",
   "sessions",
   "usage_records",
