@@ -9,6 +9,7 @@ import { BUILD_INFO } from "../gateway/build_info.ts";
 import { backupCommand } from "./backup.ts";
 import { configCommand } from "./config.ts";
 import type { CliContext } from "./context.ts";
+import { pluginsCommand } from "./plugins.ts";
 import { resetCommand } from "./reset.ts";
 import { restoreCommand } from "./restore.ts";
 import { startCommand } from "./start.ts";
@@ -27,6 +28,7 @@ export const COMMANDS: readonly CommandFactory[] = [
   backupCommand,
   restoreCommand,
   resetCommand,
+  pluginsCommand,
 ];
 
 /** Builds the root `cara` program for one invocation. */
