@@ -88,7 +88,7 @@ async function fixture(
     });
   };
   return {
-    path,
+    path: reloader.current.path,
     state,
     reloader,
     events,
@@ -372,7 +372,7 @@ Deno.test("config.patch merges objects and deletes keys set to null", async () =
     raw: { agents: { defaults: { maxConcurrent: 3 } } },
     baseHash: result.hash,
   }) as Record<string, unknown>;
-  assertEquals(second.changed, ["agents.defaults.maxConcurrent"]);
+  assertEquals(second.changed, ["agents"]);
   assertEquals(f.reloader.current.config.agents.defaults.maxConcurrent, 3);
 });
 
