@@ -1,0 +1,54 @@
+/**
+ * The `GET /ws` route: admission limits as plain HTTP refusals, then the
+ * upgrade into a protocol session.
+ *
+ * Refusals happen BEFORE the upgrade: over `gateway.ws.maxConnections` →
+ * HTTP 503, over `gateway.ws.maxPerIp` → HTTP 429, each a JSON body and a
+ * `Retry-After` header. A refused client never holds a socket.
+ *
+ * @module
+ */
+import type { Context } from "hono";
+import { type GatewayEnv, remoteAddress } from "../server/client_address.ts";
+import { upgradeToSession } from "./deno_ws.ts";
+import type { SessionDeps } from "./session_deps.ts";
+import { openSession } from "./ws_session.ts";
+
+/**
+ * Builds the Hono handler for `GET /ws`.
+ *
+ * @example
+ * ```ts
+ * const app = createGatewayApp({ ...options, routes: (app) => app.get("/ws", wsRoute(deps)) });
+ * ```
+ */
+export function wsRoute(
+  deps: SessionDeps,
+): (c: Context<GatewayEnv>) => Response {
+  return function ws(c) {
+    if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
+      return c.json({
+        ok: false,
+        error:
+          "Open WebSocket connection failed: this endpoint needs a WebSocket upgrade; connect with a WebSocket client",
+      }, 426);
+    }
+    const remoteIp = remoteAddress(c) ?? "unknown";
+    const refusal = deps.hub.refusal(remoteIp);
+    if (refusal !== null) {
+      return c.json(
+        {
+          ok: false,
+          error: `Open WebSocket connection failed: ${refusal.message}`,
+        },
+        refusal.status,
+        { "Retry-After": "5" },
+      );
+    }
+    return upgradeToSession(
+      c.req.raw,
+      (socket) =>
+        openSession(socket, deps, { remoteIp, headers: c.req.raw.headers }),
+    );
+  };
+}
