@@ -1,0 +1,122 @@
+/**
+ * Verifies the signed `device` block of `connect` (protocol.md §4): key and
+ * id, clock skew, nonce rules and the Ed25519 signature over the exact v1/v2
+ * string.
+ *
+ * @module
+ */
+import { decodeBase64Loose, encodeBase64Url } from "../protocol/base64url.ts";
+import { deviceIdOf, signedPayload } from "../protocol/device_signature.ts";
+import { ConnectRefused } from "../protocol/errors.ts";
+import type { ConnectParams } from "../protocol/types.ts";
+
+/** Largest allowed `|signedAt - now|` in ms. */
+export const SIGNATURE_SKEW_MS = 600_000;
+
+/** A device whose signature checked out. */
+export interface VerifiedDevice {
+  deviceId: string;
+  /** The raw public key as base64url without padding (normalised form). */
+  publicKey: string;
+}
+
+/** Options of {@linkcode verifyDeviceProof}. */
+export interface VerifyDeviceOptions {
+  /** The nonce of this connection's `connect.challenge`. */
+  nonce: string;
+  localDirect: boolean;
+  nowMs: number;
+}
+
+function refuse(message: string): ConnectRefused {
+  return new ConnectRefused("invalid_request", message);
+}
+
+async function verifySignature(
+  publicKey: Uint8Array,
+  signature: Uint8Array,
+  message: string,
+): Promise<boolean> {
+  try {
+    const key = await crypto.subtle.importKey(
+      "raw",
+      publicKey as Uint8Array<ArrayBuffer>,
+      "Ed25519",
+      false,
+      ["verify"],
+    );
+    return await crypto.subtle.verify(
+      "Ed25519",
+      key,
+      signature as Uint8Array<ArrayBuffer>,
+      new TextEncoder().encode(message),
+    );
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Checks `params.device` and returns the verified identity.
+ *
+ * @throws {ConnectRefused} `invalid_request` (close 1008) with one of
+ *   `device public key invalid`, `device identity mismatch`,
+ *   `device signature expired`, `device nonce required`,
+ *   `device nonce mismatch`, `device signature invalid`
+ * @example
+ * ```ts
+ * const device = await verifyDeviceProof(params, { nonce, localDirect, nowMs: Date.now() });
+ * ```
+ */
+export async function verifyDeviceProof(
+  params: ConnectParams,
+  options: VerifyDeviceOptions,
+): Promise<VerifiedDevice> {
+  const proof = params.device;
+  if (proof === undefined) throw refuse("device identity required");
+  const publicKey = typeof proof.publicKey === "string" &&
+      proof.publicKey.length <= 128
+    ? decodeBase64Loose(proof.publicKey)
+    : null;
+  if (publicKey === null || publicKey.length !== 32) {
+    throw refuse("device public key invalid");
+  }
+  const deviceId = await deviceIdOf(publicKey);
+  if (proof.id !== deviceId) throw refuse("device identity mismatch");
+  if (
+    !Number.isSafeInteger(proof.signedAt) ||
+    Math.abs(proof.signedAt - options.nowMs) > SIGNATURE_SKEW_MS
+  ) {
+    throw refuse("device signature expired");
+  }
+  const nonce = proof.nonce === undefined || proof.nonce === ""
+    ? undefined
+    : proof.nonce;
+  if (nonce === undefined && !options.localDirect) {
+    throw refuse("device nonce required");
+  }
+  if (nonce !== undefined && nonce !== options.nonce) {
+    throw refuse("device nonce mismatch");
+  }
+  const signature = typeof proof.signature === "string" &&
+      proof.signature.length <= 128
+    ? decodeBase64Loose(proof.signature)
+    : null;
+  const message = signedPayload({
+    deviceId,
+    clientId: params.client.id,
+    clientMode: params.client.mode,
+    role: params.role,
+    scopes: params.scopes,
+    signedAtMs: proof.signedAt,
+    token: params.auth?.token,
+    nonce,
+  });
+  if (
+    signature === null || signature.length !== 64 ||
+    !(await verifySignature(publicKey, signature, message))
+  ) {
+    throw refuse("device signature invalid");
+  }
+  return { deviceId, publicKey: encodeBase64Url(publicKey) };
+}
