@@ -64,9 +64,13 @@ export class ConfigReloader implements Disposable {
   /** Puts a loaded, valid config in force. */
   adopt(next: LoadedConfig): void {
     const report = describeReload(this.#current.config, next.config);
+    const unchanged = report.changed.length === 0 &&
+      JSON.stringify(next.env) === JSON.stringify(this.#current.env);
     this.#undoEnv();
     this.#undoEnv = this.#inject(next);
     this.#current = next;
+    // A write through config.set is re-read by the file watcher: not a second change.
+    if (unchanged) return;
     for (const warning of next.warnings) this.#options.log.warn(warning);
     this.#options.log.info("Config reloaded", { ...report });
     this.#options.audit.append({

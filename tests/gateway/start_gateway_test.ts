@@ -146,3 +146,29 @@ Deno.test("describeReload() separates changes that need a restart", () => {
   assertEquals(report.changed, ["agents", "gateway.port"]);
   assertEquals(report.restartRequired, ["gateway.port"]);
 });
+
+Deno.test("startGateway() does not log or audit a reload that changed nothing", async () => {
+  using dir = tempDir();
+  const configPath = `${dir.path}/carapace.json5`;
+  await Deno.writeTextFile(
+    configPath,
+    `{ gateway: { reload: { mode: "off" } } }`,
+  );
+  await using gateway = await startGateway({
+    env: isolatedEnv(dir.path),
+    port: 0,
+  });
+  await Deno.writeTextFile(
+    configPath,
+    `{ gateway: { reload: { mode: "off" } }, /* same */ }`,
+  );
+  assertEquals(await gateway.reload(), true);
+  assertEquals(
+    gateway.state.audit.list({ limit: 10, event: "config_changed" }).length,
+    0,
+  );
+  assertEquals(
+    gateway.logger.tail({ pattern: "Config reloaded" }).entries.length,
+    0,
+  );
+});
