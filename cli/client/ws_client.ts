@@ -1,0 +1,297 @@
+/**
+ * The CLI's gateway client (cli.md §0 "WebSocket client"): transport rule,
+ * TLS with pinning, `connect.challenge` → signed `connect` → requests.
+ *
+ * @module
+ */
+import { BUILD_INFO } from "../../gateway/build_info.ts";
+import type { Env } from "../../gateway/config/paths.ts";
+import { CaraError } from "../../gateway/errors.ts";
+import { signDeviceProof } from "../../gateway/protocol/device_signature.ts";
+import type { ConnectParams, Role } from "../../gateway/protocol/types.ts";
+import type { DeviceIdentity } from "../device_identity.ts";
+import type { ClientAuth } from "./client_auth.ts";
+import { connectGatewayTls, hostPortOf } from "./tls_pinning.ts";
+import { WsSocket } from "./ws_socket.ts";
+
+/** Options of {@linkcode connectGateway}. */
+export interface ConnectGatewayOptions {
+  host: string;
+  port: number;
+  tls: boolean;
+  trust: boolean;
+  allowPlaintext: boolean;
+  role: Role;
+  scopes: string[];
+  auth: ClientAuth;
+  identity: DeviceIdentity;
+  env: Env;
+  /** Warnings and notices (stderr). */
+  warn: (line: string) => void;
+  /** How long to wait for `connect.challenge` (default 30 s). */
+  challengeTimeoutMs?: number;
+}
+
+/** Whether `host` is a loopback name or address. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, "").toLowerCase();
+  return h === "localhost" || h === "::1" || /^127\.\d+\.\d+\.\d+$/.test(h);
+}
+
+/**
+ * Connects and completes the handshake.
+ *
+ * @throws {CaraError} for the transport rule, TLS trust, refused connects
+ * @example
+ * ```ts
+ * await using client = await connectGateway({ host: "127.0.0.1", port: 18789, ... });
+ * const tail = await client.request("logs.tail", { limit: 50 });
+ * ```
+ */
+export async function connectGateway(
+  options: ConnectGatewayOptions,
+): Promise<GatewayClient> {
+  const hostPort = hostPortOf(options.host, options.port);
+  if (!options.tls && !isLoopbackHost(options.host)) {
+    if (!options.allowPlaintext) {
+      throw new CaraError(
+        "plaintext_refused",
+        `Cannot connect to gateway "${hostPort}" without TLS: it is not a loopback host; use --tls, or --allow-plaintext if the network is trusted`,
+      );
+    }
+    options.warn(
+      `Warning: connecting to "${hostPort}" over plaintext WebSocket; credentials and data are not encrypted\n`,
+    );
+  }
+  if (options.trust && !options.tls) {
+    options.warn("Warning: --trust has no effect without --tls\n");
+  }
+  let conn: Deno.Conn;
+  try {
+    conn = options.tls
+      ? await connectGatewayTls({
+        host: options.host,
+        port: options.port,
+        trust: options.trust,
+        env: options.env,
+        notice: (line) => options.warn(`${line}\n`),
+      })
+      : await Deno.connect({ hostname: options.host, port: options.port });
+  } catch (error) {
+    if (error instanceof CaraError) throw error;
+    throw new CaraError(
+      "gateway_unreachable",
+      `Cannot reach the gateway at "${hostPort}": ${
+        error instanceof Error
+          ? error.message.replace(/\s*\(os error \d+\)/, "")
+          : String(error)
+      }; start it with "cara start" or check --host/--port`,
+      { cause: error },
+    );
+  }
+  const socket = await WsSocket.open(conn, { host: hostPort, path: "/ws" })
+    .catch((error: unknown) => {
+      throw new CaraError(
+        "gateway_handshake",
+        `Cannot open a WebSocket to "${hostPort}": ${
+          error instanceof Error ? error.message : String(error)
+        }`,
+        { cause: error },
+      );
+    });
+  const client = new GatewayClient(socket, hostPort);
+  try {
+    await client.handshake(options);
+    return client;
+  } catch (error) {
+    await client.close();
+    throw error;
+  }
+}
+
+/** An authenticated connection to a gateway. */
+export class GatewayClient implements AsyncDisposable {
+  readonly #socket: WsSocket;
+  readonly #hostPort: string;
+  /** The `hello-ok` payload. */
+  hello: Record<string, unknown> = {};
+
+  constructor(socket: WsSocket, hostPort: string) {
+    this.#socket = socket;
+    this.#hostPort = hostPort;
+  }
+
+  /** @internal Waits for the challenge and sends the signed `connect`. */
+  async handshake(options: ConnectGatewayOptions): Promise<void> {
+    const timeoutMs = options.challengeTimeoutMs ?? 30_000;
+    const challenge = await this.#withTimeout(this.#nextFrame(), timeoutMs);
+    if (
+      challenge?.type !== "event" || challenge.event !== "connect.challenge"
+    ) {
+      throw new CaraError(
+        "gateway_handshake",
+        `Cannot connect to gateway "${this.#hostPort}": expected connect.challenge, got ${
+          JSON.stringify(challenge).slice(0, 100)
+        }`,
+      );
+    }
+    const nonce = (challenge.payload as { nonce?: unknown } | null)?.nonce;
+    const client = {
+      id: "cli",
+      version: BUILD_INFO.version,
+      platform: Deno.build.os,
+      mode: "cli",
+    };
+    const params: Omit<ConnectParams, "device"> & { device?: unknown } = {
+      minProtocol: 3,
+      maxProtocol: 3,
+      client,
+      role: options.role,
+      scopes: options.scopes,
+    };
+    const auth = options.auth.token !== undefined
+      ? { token: options.auth.token }
+      : options.auth.password !== undefined
+      ? { password: options.auth.password }
+      : undefined;
+    if (auth === undefined) {
+      options.warn(
+        "No gateway token or password found; trying a local-direct connection\n",
+      );
+    } else params.auth = auth;
+    params.device = await signDeviceProof(options.identity.keys, {
+      clientId: client.id,
+      clientMode: client.mode,
+      role: options.role,
+      scopes: options.scopes.length > 0 || options.role !== "operator"
+        ? options.scopes
+        : ["operator.admin"],
+      signedAtMs: Date.now(),
+      token: auth?.token,
+      nonce: typeof nonce === "string" ? nonce : undefined,
+    });
+    const hello = await this.#call("connect-1", "connect", params, true);
+    this.hello = (hello ?? {}) as Record<string, unknown>;
+  }
+
+  /** Sends one request (`cli-<method with . → ->`) and returns its payload. */
+  request(method: string, params?: unknown, id?: string): Promise<unknown> {
+    return this.#call(
+      id ?? `cli-${method.replaceAll(".", "-")}`,
+      method,
+      params,
+      false,
+    );
+  }
+
+  /** Closes the connection (1000). */
+  async close(): Promise<void> {
+    await this.#socket.close();
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  async #call(
+    id: string,
+    method: string,
+    params: unknown,
+    connecting: boolean,
+  ): Promise<unknown> {
+    const frame: Record<string, unknown> = { type: "req", id, method };
+    if (params !== undefined) frame.params = params;
+    await this.#socket.send(JSON.stringify(frame));
+    for (;;) {
+      const reply = await this.#nextFrame();
+      if (reply === null) {
+        throw new CaraError(
+          "gateway_closed",
+          `${method} failed: the gateway closed the connection${this.#closeNote}`,
+        );
+      }
+      if (reply.type !== "res" || reply.id !== id) continue;
+      if (reply.ok === true) return reply.payload;
+      throw requestError(method, reply.error, connecting, this.#hostPort);
+    }
+  }
+
+  #closeNote = "";
+
+  async #nextFrame(): Promise<Record<string, unknown> | null> {
+    for (;;) {
+      const message = await this.#socket.receive();
+      if ("closed" in message) {
+        this.#closeNote = ` (code ${message.closed}${
+          message.reason ? `: ${message.reason}` : ""
+        })`;
+        return null;
+      }
+      try {
+        const value = JSON.parse(message.text);
+        if (typeof value === "object" && value !== null) return value;
+      } catch {
+        // not JSON: ignore the frame
+      }
+    }
+  }
+
+  async #withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new CaraError(
+              "gateway_handshake",
+              `Cannot connect to gateway "${this.#hostPort}": connect.challenge timed out after ${ms} ms`,
+            ),
+          ),
+        ms,
+      );
+    });
+    try {
+      return await Promise.race([promise, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+function requestError(
+  method: string,
+  raw: unknown,
+  connecting: boolean,
+  hostPort: string,
+): CaraError {
+  const error = (raw ?? {}) as {
+    code?: unknown;
+    message?: unknown;
+    details?: unknown;
+  };
+  const message = typeof error.message === "string"
+    ? error.message
+    : "unknown error";
+  const code = typeof error.code === "string" ? error.code : "invalid_request";
+  if (
+    connecting && code === "not_paired" && /pairing required/i.test(message)
+  ) {
+    const details = error.details as
+      | { requestId?: unknown; details?: { requestId?: unknown } }
+      | undefined;
+    const requestId = details?.requestId ?? details?.details?.requestId;
+    return new CaraError(
+      "not_paired",
+      `Cannot connect to gateway "${hostPort}": this device is not paired yet; ask an operator to approve it in the Control UI (device.pair.approve)${
+        typeof requestId === "string" ? ` for request "${requestId}"` : ""
+      }, then retry`,
+    );
+  }
+  if (connecting && /device identity required/i.test(message)) {
+    return new CaraError(
+      code,
+      `Cannot connect to gateway "${hostPort}": ${message}; set gateway.auth.token (or CARAPACE_GATEWAY_TOKEN) so the CLI can authenticate`,
+    );
+  }
+  return new CaraError(code, `${method} failed: ${message}`);
+}
