@@ -60,7 +60,16 @@ Deno.test("connectGateway() answers the challenge with a signed v2 connect and s
   });
   const [connect, tail] = peer.received as {
     id: string;
-    params: Record<string, any>;
+    params: {
+      client: { id: string };
+      auth: unknown;
+      device: {
+        id: string;
+        nonce: string;
+        signedAt: number;
+        signature: string;
+      };
+    };
   }[];
   assertEquals(connect!.id, "connect-1");
   assertEquals(tail!.id, "cli-logs-tail");
