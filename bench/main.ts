@@ -6,6 +6,8 @@
  */
 import { benchIdleRss } from "./idle_rss.ts";
 import { benchStartup } from "./startup.ts";
+import { benchWsHandshake } from "./ws_handshake.ts";
+import { benchWsRpc } from "./ws_rpc.ts";
 
 /** Parses `--runs <n>` (default 10). */
 export function parseRuns(args: readonly string[]): number {
@@ -25,7 +27,14 @@ export function parseRuns(args: readonly string[]): number {
 if (import.meta.main) {
   const runs = parseRuns(Deno.args);
   const encoder = new TextEncoder();
-  for (const bench of [() => benchStartup({ runs }), () => benchIdleRss()]) {
+  for (
+    const bench of [
+      () => benchStartup({ runs }),
+      () => benchIdleRss(),
+      () => benchWsHandshake(),
+      () => benchWsRpc(),
+    ]
+  ) {
     const report = await bench();
     Deno.stdout.writeSync(encoder.encode(JSON.stringify(report) + "\n"));
     if (report.error !== undefined) Deno.exitCode = 1;

@@ -1,0 +1,136 @@
+/**
+ * WS handshake benchmark: fresh connection → `connect.challenge` → signed
+ * device `connect` (Ed25519, v2 payload) → `hello-ok` → `health` → close,
+ * beside a bare Deno WebSocket echo doing open → two round trips → close.
+ * Both run in this process, interleaved in batches so noise hits both.
+ *
+ * @module
+ */
+import { signDeviceProof } from "../gateway/protocol/device_signature.ts";
+import {
+  connectParamsFor,
+  startWsGateway,
+  TEST_TOKEN,
+} from "../tests/gateway/protocol/_helpers.ts";
+import {
+  BenchSocket,
+  type Percentiles,
+  percentiles,
+  startEchoServer,
+} from "./ws_support.ts";
+
+/** One JSON line of this benchmark. */
+export interface WsHandshakeReport {
+  bench: "ws_handshake";
+  iterations: number;
+  cara: Percentiles | null;
+  bare_ws_echo: Percentiles | null;
+  /** cara p50 / echo p50. */
+  ratio_p50: number | null;
+  targets: { p50_us: 1000; p99_us: 3000 };
+  error?: string;
+}
+
+const BATCH = 50;
+
+/** Runs `iterations` handshakes on each side (default 1 000). */
+export async function benchWsHandshake(
+  options: { iterations?: number } = {},
+): Promise<WsHandshakeReport> {
+  const iterations = Math.max(BATCH, options.iterations ?? 1000);
+  const report: WsHandshakeReport = {
+    bench: "ws_handshake",
+    iterations,
+    cara: null,
+    bare_ws_echo: null,
+    ratio_p50: null,
+    targets: { p50_us: 1000, p99_us: 3000 },
+  };
+  try {
+    await using gateway = await startWsGateway({
+      limits: { maxPerIp: 4096 },
+      methods: () => [{
+        name: "health",
+        scope: "operator.read",
+        handler: () => ({ status: "healthy" }),
+      }],
+    });
+    await using echo = startEchoServer();
+    const keys = await crypto.subtle.generateKey("Ed25519", false, [
+      "sign",
+      "verify",
+    ]) as CryptoKeyPair;
+    const cara: number[] = [];
+    const base: number[] = [];
+    for (let warm = 0; warm < 20; warm++) {
+      await caraOnce(gateway.url, keys);
+      await echoOnce(echo.url);
+    }
+    while (cara.length < iterations) {
+      for (let i = 0; i < BATCH; i++) {
+        cara.push(await caraOnce(gateway.url, keys));
+      }
+      for (let i = 0; i < BATCH; i++) base.push(await echoOnce(echo.url));
+    }
+    report.cara = percentiles(cara);
+    report.bare_ws_echo = percentiles(base);
+    report.ratio_p50 = Math.round(
+      (report.cara.p50_us / Math.max(1, report.bare_ws_echo.p50_us)) * 100,
+    ) / 100;
+  } catch (error) {
+    report.error = error instanceof Error ? error.message : String(error);
+  }
+  return report;
+}
+
+async function caraOnce(url: string, keys: CryptoKeyPair): Promise<number> {
+  const start = performance.now();
+  const socket = new BenchSocket(url);
+  const challenge = JSON.parse(await socket.next());
+  const device = await signDeviceProof(keys, {
+    clientId: "test",
+    clientMode: "test",
+    role: "operator",
+    scopes: ["operator.read"],
+    signedAtMs: Date.now(),
+    token: TEST_TOKEN,
+    nonce: challenge.payload.nonce,
+  });
+  socket.socket.send(JSON.stringify({
+    type: "req",
+    id: "c",
+    method: "connect",
+    params: connectParamsFor({ scopes: ["operator.read"], device }),
+  }));
+  expectOk(await socket.next());
+  socket.socket.send('{"type":"req","id":"h","method":"health"}');
+  expectOk(await socket.next());
+  await socket.close();
+  return performance.now() - start;
+}
+
+async function echoOnce(url: string): Promise<number> {
+  const start = performance.now();
+  const socket = new BenchSocket(url);
+  await socket.opened;
+  socket.socket.send('{"type":"req","id":"c","method":"connect"}');
+  await socket.next();
+  socket.socket.send('{"type":"req","id":"h","method":"health"}');
+  await socket.next();
+  await socket.close();
+  return performance.now() - start;
+}
+
+function expectOk(text: string): void {
+  const frame = JSON.parse(text);
+  if (frame.ok !== true) {
+    throw new Error(`WS handshake bench failed: ${text.slice(0, 300)}`);
+  }
+}
+
+if (import.meta.main) {
+  const report = await benchWsHandshake();
+  Deno.stdout.writeSync(
+    new TextEncoder().encode(JSON.stringify(report) + "\n"),
+  );
+}
