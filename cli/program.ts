@@ -9,11 +9,13 @@ import { BUILD_INFO } from "../gateway/build_info.ts";
 import { backupCommand } from "./backup.ts";
 import { configCommand } from "./config.ts";
 import type { CliContext } from "./context.ts";
+import { logsCommand } from "./logs.ts";
 import { pluginsCommand } from "./plugins.ts";
 import { resetCommand } from "./reset.ts";
 import { restoreCommand } from "./restore.ts";
 import { startCommand } from "./start.ts";
 import { statusCommand } from "./status.ts";
+import { tlsCommand } from "./tls.ts";
 import { versionCommand } from "./version.ts";
 
 /** A command group: builds its commander subtree for one invocation. */
@@ -29,6 +31,8 @@ export const COMMANDS: readonly CommandFactory[] = [
   restoreCommand,
   resetCommand,
   pluginsCommand,
+  logsCommand,
+  tlsCommand,
 ];
 
 /** Builds the root `cara` program for one invocation. */

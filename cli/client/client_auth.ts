@@ -17,13 +17,16 @@ export interface ClientAuth {
 export async function resolveClientAuth(
   env: Env,
   options: {
-    config: { token?: string | undefined; password?: string | undefined };
+    config: {
+      token?: string | null | undefined;
+      password?: string | null | undefined;
+    };
     store: CredentialStore;
   },
 ): Promise<ClientAuth> {
   const pick = async (
     fromEnv: string | undefined,
-    fromConfig: string | undefined,
+    fromConfig: string | null | undefined,
     key: string,
   ) =>
     nonBlank(fromEnv) ?? nonBlank(fromConfig) ??
