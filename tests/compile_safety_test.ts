@@ -24,8 +24,8 @@ const PRODUCT_ROOTS = ["main.ts", "mod.ts", "cli", "gateway", "plugins"];
 const SOURCE_EXTENSIONS = /\.(ts|tsx|mts|js|mjs)$/;
 const EXIT_ALLOWED = ["main.ts"];
 const ENV_ALLOWED = ["cli/context.ts", "gateway/start_gateway.ts"];
-// Files whose dynamic import() loads a data:/blob: URL they built; none yet.
-const DYNAMIC_IMPORT_HELPERS: string[] = [];
+// Files whose dynamic import() loads a data:/blob: URL they built.
+const DYNAMIC_IMPORT_HELPERS: string[] = ["plugins/sandbox/worker_entry.ts"];
 const META_SOURCES = new Set(["url", "dirname", "filename", "resolve"]);
 const READ_CALLS = new Set([
   "fetch",
