@@ -10,6 +10,7 @@ import { backupCommand } from "./backup.ts";
 import { configCommand } from "./config.ts";
 import type { CliContext } from "./context.ts";
 import { logsCommand } from "./logs.ts";
+import { pairCommand } from "./pair.ts";
 import { pluginsCommand } from "./plugins.ts";
 import { resetCommand } from "./reset.ts";
 import { restoreCommand } from "./restore.ts";
@@ -32,6 +33,7 @@ export const COMMANDS: readonly CommandFactory[] = [
   resetCommand,
   pluginsCommand,
   logsCommand,
+  pairCommand,
   tlsCommand,
 ];
 
