@@ -59,9 +59,22 @@ function witCommand(ctx: CliContext) {
     });
 }
 
+/** `cara plugins __host`: the child process of an untrusted plugin. */
+function hostCommand() {
+  return new Command("__host")
+    .description("run one plugin sandbox over stdio (internal)")
+    .action(async () => {
+      const { runPluginHost } = await import(
+        "../plugins/sandbox/process_host.ts"
+      );
+      await runPluginHost(Deno.stdin.readable, Deno.stdout.writable);
+    });
+}
+
 /** `cara plugins …`. */
 export function pluginsCommand(ctx: CliContext): Command {
   return new Command("plugins")
     .description("inspect and manage WebAssembly plugins")
-    .addCommand(witCommand(ctx));
+    .addCommand(witCommand(ctx))
+    .addCommand(hostCommand(), { hidden: true });
 }
