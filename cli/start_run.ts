@@ -39,6 +39,11 @@ export async function runStart(
   ctx.io.out(
     `cara ${BUILD_INFO.version} listening on ${gateway.url} (state: ${gateway.stateDir})\n`,
   );
+  if (gateway.tlsFingerprint !== null) {
+    ctx.io.out(
+      `TLS certificate SHA-256 fingerprint: ${gateway.tlsFingerprint}\n`,
+    );
+  }
   let forced!: () => void;
   const forcedSignal = new Promise<"forced">((resolve) =>
     forced = () => resolve("forced")

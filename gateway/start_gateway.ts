@@ -23,6 +23,7 @@ import { parseLogLevel } from "./logs/levels.ts";
 import { createLogger, type Logger } from "./logs/logger.ts";
 import { assertBindAllowed, resolveBindHost } from "./server/bind.ts";
 import { createGatewayApp } from "./server/app.ts";
+import { createGatewayMetrics } from "./server/gateway_metrics.ts";
 import { serveGateway } from "./server/serve.ts";
 import {
   openDatabase,
@@ -31,6 +32,9 @@ import {
 } from "./state/mod.ts";
 import { authConfigured } from "./start/auth_configured.ts";
 import { ConfigReloader } from "./start/config_reloader.ts";
+import { credentialLookup } from "./start/credential_lookup.ts";
+import { wireProtocol } from "./start/protocol_wiring.ts";
+import { resolveGatewayTls } from "./tls/resolve.ts";
 
 /** Options of {@linkcode startGateway}. */
 export interface StartGatewayOptions {
@@ -56,6 +60,8 @@ export interface RunningGateway extends AsyncDisposable {
   config(): LoadedConfig;
   /** Reloads the config file now (SIGHUP); an invalid file keeps the current config. */
   reload(): Promise<boolean>;
+  /** SHA-256 fingerprint of the TLS certificate, when TLS is on. */
+  readonly tlsFingerprint: string | null;
   /** Stops accepting, drains requests, closes the database and releases the daemon lock. */
   shutdown(): Promise<void>;
   /** Resolves once the gateway has shut down. */
@@ -103,31 +109,6 @@ export async function startGateway(
     const state = openDatabase(resolveDatabasePath(options.env));
     cleanups.push(() => state.close());
 
-    const hostname = resolveBindHost(config.gateway.bind);
-    assertBindAllowed({
-      host: hostname,
-      authConfigured: authConfigured(config, options.env),
-    });
-    const app = createGatewayApp({
-      version: BUILD_INFO.version,
-      commit: BUILD_INFO.commit,
-      logger,
-      stateDir,
-      maxBodyBytes: config.gateway.hooks.maxBodyBytes,
-      tls: false,
-    });
-    const server = await serveGateway(app, {
-      hostname,
-      port: options.port ?? config.gateway.port,
-      logger,
-    });
-    cleanups.push(() => server.shutdown());
-    log.info("Gateway listening", {
-      url: server.url,
-      stateDir,
-      version: BUILD_INFO.version,
-    });
-
     const reloader = new ConfigReloader(initial, {
       env: options.env,
       keyring,
@@ -139,6 +120,73 @@ export async function startGateway(
     });
     cleanups.push(() => reloader[Symbol.dispose]());
 
+    const hostname = resolveBindHost(config.gateway.bind);
+    assertBindAllowed({
+      host: hostname,
+      authConfigured: authConfigured(config, options.env),
+    });
+    const tls = await resolveGatewayTls(config.gateway, options.env);
+    const started = performance.now();
+    const uptimeMs = () => performance.now() - started;
+    const metrics = createGatewayMetrics({
+      version: BUILD_INFO.version,
+      commit: BUILD_INFO.commit,
+    });
+    const protocol = wireProtocol({
+      env: options.env,
+      keyring,
+      reloader,
+      state,
+      logger,
+      metrics,
+      tls: tls !== null,
+      lookup: credentialLookup(options.env),
+      uptimeMs,
+    });
+    const app = createGatewayApp({
+      version: BUILD_INFO.version,
+      commit: BUILD_INFO.commit,
+      logger,
+      metrics,
+      stateDir,
+      maxBodyBytes: config.gateway.hooks.maxBodyBytes,
+      tls: tls !== null,
+      routes: protocol.routes,
+    });
+    const server = await serveGateway(app, {
+      hostname,
+      port: options.port ?? config.gateway.port,
+      logger,
+      ...(tls === null ? {} : { cert: tls.cert, key: tls.key }),
+    });
+    cleanups.push(() => server.shutdown());
+    // Runs before the listener drains: clients get the `shutdown` event first.
+    cleanups.push(() => protocol.hub.shutdown({ reason: "gateway stopping" }));
+    log.info("Gateway listening", {
+      url: server.url,
+      stateDir,
+      version: BUILD_INFO.version,
+    });
+    if (tls !== null) {
+      log.info("TLS certificate", {
+        fingerprint: tls.fingerprint,
+        certPath: tls.certPath,
+        generated: tls.generated,
+      });
+    }
+
+    const adopt = (next: LoadedConfig) => {
+      const before = reloader.current;
+      reloader.adopt(next);
+      protocol.editor.announce(before, reloader.current);
+    };
+    const reload = async () => {
+      const before = reloader.current;
+      const ok = await reloader.reload();
+      if (ok) protocol.editor.announce(before, reloader.current);
+      return ok;
+    };
+
     const watcher = new AbortController();
     if (config.gateway.reload.mode !== "off") {
       const watching = watchConfig({
@@ -149,7 +197,7 @@ export async function startGateway(
         env: options.env,
         debounceMs: config.gateway.reload.debounceMs,
         signal: watcher.signal,
-        onReload: (next) => reloader.adopt(next),
+        onReload: adopt,
         onError: (error) => reloader.reject(error),
       });
       cleanups.push(async () => {
@@ -167,8 +215,9 @@ export async function startGateway(
       stateDir,
       logger,
       state,
+      tlsFingerprint: tls?.fingerprint ?? null,
       config: () => reloader.current,
-      reload: () => reloader.reload(),
+      reload,
       shutdown,
       get finished() {
         return server.finished.then(() => stopping);

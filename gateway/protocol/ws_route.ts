@@ -45,10 +45,11 @@ export function wsRoute(
         { "Retry-After": "5" },
       );
     }
+    // Copied now: Deno closes the request (and its headers) once upgraded.
+    const headers = new Headers(c.req.raw.headers);
     return upgradeToSession(
       c.req.raw,
-      (socket) =>
-        openSession(socket, deps, { remoteIp, headers: c.req.raw.headers }),
+      (socket) => openSession(socket, deps, { remoteIp, headers }),
     );
   };
 }

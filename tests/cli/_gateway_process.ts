@@ -16,7 +16,7 @@ export interface GatewayProcess extends AsyncDisposable {
   stop(signal?: Deno.Signal): Promise<Deno.CommandStatus>;
 }
 
-const LISTENING = /listening on (http:\/\/[^\s]+) /;
+const LISTENING = /listening on (https?:\/\/[^\s]+) /;
 
 /** Spawns `cara <args>` (e.g. `["start", "--port", "0"]`) and waits (≤ 20 s) for its listening line. */
 export async function spawnGateway(

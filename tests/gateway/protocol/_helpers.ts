@@ -170,8 +170,11 @@ export class TestClient implements AsyncDisposable {
   #waiters: (() => void)[] = [];
   #nextId = 0;
 
-  constructor(url: string) {
-    this.socket = new WebSocket(url);
+  /** `headers` go on the upgrade request (Deno's WebSocket option). */
+  constructor(url: string, options: { headers?: Record<string, string> } = {}) {
+    this.socket = options.headers
+      ? new WebSocket(url, { headers: options.headers })
+      : new WebSocket(url);
     this.opened = new Promise((resolve, reject) => {
       this.socket.onopen = () => resolve();
       this.socket.onerror = () => reject(new Error(`cannot open ${url}`));

@@ -1,0 +1,157 @@
+/**
+ * Wires the WebSocket protocol and the control API: the connection hub, the
+ * method registry (every implemented method, each from its feature folder),
+ * the connect authenticator, `/ws` and `/control/*`.
+ *
+ * @module
+ */
+import type { Hono } from "hono";
+import { createAuthServices } from "../auth/auth_services.ts";
+import { createConnectAuthenticator } from "../auth/connect_authenticator.ts";
+import { serviceAuth } from "../auth/http_service_auth.ts";
+import {
+  devicePairingMethods,
+  nodePairingMethods,
+} from "../auth/pairing_methods.ts";
+import type { CredentialLookup } from "../auth/server_credentials.ts";
+import { BUILD_INFO } from "../build_info.ts";
+import { ConfigEditor } from "../config/config_editor.ts";
+import type { SecretKeyring } from "../config/mod.ts";
+import type { Env } from "../config/paths.ts";
+import { configMethods } from "../config/ws_methods.ts";
+import { controlRoutes } from "../control/routes.ts";
+import type { Logger } from "../logs/logger.ts";
+import {
+  ConnectionHub,
+  MethodRegistry,
+  wsLimits,
+  wsRoute,
+} from "../protocol/mod.ts";
+import type { GatewayEnv } from "../server/client_address.ts";
+import type { GatewayMetrics } from "../server/gateway_metrics.ts";
+import type { StateDatabase } from "../state/mod.ts";
+import {
+  healthPayload,
+  PresenceRegistry,
+  SYSTEM_EVENTS,
+  systemMethods,
+} from "../system/mod.ts";
+import type { ConfigReloader } from "./config_reloader.ts";
+
+/** What {@linkcode wireProtocol} needs from the composition root. */
+export interface ProtocolWiringOptions {
+  env: Env;
+  keyring: SecretKeyring | null;
+  reloader: ConfigReloader;
+  state: StateDatabase;
+  logger: Logger;
+  metrics: GatewayMetrics;
+  /** Whether the listener speaks TLS (cookie names, HSTS). */
+  tls: boolean;
+  /** Credential-store lookup for the gateway token/password (last in the chain). */
+  lookup?: CredentialLookup;
+  /** Monotonic uptime of the gateway. */
+  uptimeMs: () => number;
+}
+
+/** The wired protocol: routes to mount, the hub to stop, the editor for reloads. */
+export interface ProtocolWiring {
+  routes(app: Hono<GatewayEnv>): void;
+  hub: ConnectionHub;
+  editor: ConfigEditor;
+}
+
+/** Builds the hub, registry, authenticator and routes. */
+export function wireProtocol(options: ProtocolWiringOptions): ProtocolWiring {
+  const { env, keyring, reloader, state, logger } = options;
+  const config = () => reloader.current.config;
+  const hub = new ConnectionHub({
+    limits: wsLimits(config().gateway.ws),
+    metrics: {
+      connectionsActive: options.metrics.wsConnectionsActive,
+      broadcastDrops: options.metrics.wsBroadcastDrops,
+    },
+  });
+  const presence = new PresenceRegistry({ events: hub });
+  const auth = createAuthServices(state, { events: hub });
+  const editor = new ConfigEditor({
+    env,
+    keyring,
+    reloader,
+    events: hub,
+    audit: state.audit,
+  });
+  const registry = new MethodRegistry()
+    .register(systemMethods({
+      version: BUILD_INFO.version,
+      commit: BUILD_INFO.commit,
+      logger,
+      sessions: state.sessions,
+      presence,
+      wsStats: () => hub.stats(),
+      uptimeMs: options.uptimeMs,
+    }))
+    .register(
+      configMethods({
+        env,
+        keyring,
+        reloader,
+        events: hub,
+        audit: state.audit,
+        editor,
+      }),
+    )
+    .register(devicePairingMethods(auth))
+    .register(nodePairingMethods(auth))
+    .advertiseEvents([
+      ...SYSTEM_EVENTS,
+      "config.changed",
+      "device.pair.requested",
+      "device.pair.resolved",
+      "node.pair.requested",
+      "node.pair.resolved",
+    ]);
+  const authenticate = createConnectAuthenticator({
+    state,
+    config,
+    env,
+    ...auth,
+    ...(options.lookup === undefined ? {} : { lookup: options.lookup }),
+  });
+  const ws = wsRoute({
+    hub,
+    registry,
+    authenticate,
+    server: {
+      version: env.CARAPACE_VERSION?.trim() || BUILD_INFO.version,
+      commit: env.GIT_COMMIT?.trim() || BUILD_INFO.commit,
+      host: env.HOSTNAME?.trim() || "unknown",
+    },
+    logger: logger.child("gateway.ws"),
+    uptimeMs: options.uptimeMs,
+    snapshot: (conn) => ({
+      presence: presence.visibleTo(conn),
+      health: healthPayload(hub.stats(), Date.now()),
+    }),
+    onConnected: (conn) => presence.connected(conn),
+    onDisconnected: (conn) => presence.disconnected(conn),
+  });
+  const control = controlRoutes({
+    env,
+    keyring,
+    reloader,
+    editor,
+    auth: serviceAuth({ config, env, limiter: auth.limiter }),
+    tls: options.tls,
+    version: BUILD_INFO.version,
+    startedAtMs: Date.now() - options.uptimeMs(),
+  });
+  return {
+    routes(app) {
+      app.get("/ws", ws);
+      control(app);
+    },
+    hub,
+    editor,
+  };
+}
