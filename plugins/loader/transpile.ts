@@ -44,19 +44,35 @@ function asyncExports(exported: readonly string[]): string[] {
   );
 }
 
+/** Bumped when the options below change, so old caches are rebuilt. */
+export const TRANSPILE_FORMAT = "jco-transpile-0.15/jspi/1";
+
+/** A transpiled component and what it imports and exports. */
+export interface TranspileOutput {
+  plugin: TranspiledPlugin;
+  /** Imported interfaces, e.g. `carapace:plugin/host`, `wasi:cli/environment`. */
+  imports: string[];
+  /** Exported `carapace:plugin` interfaces by short name, e.g. `tool`. */
+  exports: string[];
+  /** Host functions the component imports, e.g. `logInfo`, `httpFetch`. */
+  hostFunctions: string[];
+}
+
+const HOST_DESTRUCTURE =
+  /const \{([^}]*)\} = imports\['carapace:plugin\/host'\]/;
+const OWN_EXPORT = /^carapace:plugin\/([a-z-]+)@1\.0\.0$/;
+
 /**
- * Transpiles a component; `exported` names the interfaces it exports
- * (from {@linkcode inspectComponent}).
+ * Transpiles a component in memory (no file is written).
  *
  * @example
  * ```ts
- * const plugin = await transpileComponent(bytes, ["manifest", "tool"]);
+ * const { plugin, exports } = await transpileComponent(bytes);
  * ```
  */
 export async function transpileComponent(
   bytes: Uint8Array,
-  exported: readonly string[],
-): Promise<TranspiledPlugin> {
+): Promise<TranspileOutput> {
   const { transpileBytes } = await import("@bytecodealliance/jco-transpile");
   const result = await transpileBytes(bytes, {
     name: "plugin",
@@ -65,7 +81,7 @@ export async function transpileComponent(
     asyncImports: HOST_FUNCTION_NAMES.map((fn) =>
       `${PACKAGE}/host@${VERSION}#${kebab(fn)}`
     ),
-    asyncExports: asyncExports(exported),
+    asyncExports: asyncExports(Object.keys(EXPORTED_FUNCTIONS)),
     noComponentErrorWrapping: true,
     base64Cutoff: 0,
     emitTypescriptDeclarations: false,
@@ -78,5 +94,13 @@ export async function transpileComponent(
     if (name.endsWith(".wasm")) cores[name] = content;
     else if (name === "plugin.js") js = decoder.decode(content);
   }
-  return { js, cores };
+  const used = js.match(HOST_DESTRUCTURE)?.[1] ?? "";
+  return {
+    plugin: { js, cores },
+    imports: result.imports.map((name) => name.replace(/@[^/]*$/, "")),
+    exports: result.exports.flatMap(([name]) =>
+      OWN_EXPORT.exec(name)?.[1] ?? []
+    ),
+    hostFunctions: used.split(",").map((n) => n.trim()).filter(Boolean).sort(),
+  };
 }

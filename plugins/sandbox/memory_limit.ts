@@ -8,37 +8,12 @@
  * @module
  */
 import { CaraError } from "../../gateway/errors.ts";
+import { readU32, writeU32 } from "../loader/leb128.ts";
 
 /** 64 MiB in 64 KiB pages: the per-instance memory limit of plugins.md §8. */
 export const DEFAULT_MAX_MEMORY_PAGES = 1024;
 
 const MEMORY_SECTION = 5;
-
-function readU32(bytes: Uint8Array, at: number): [number, number] {
-  let value = 0;
-  let shift = 0;
-  let pos = at;
-  for (;;) {
-    const byte = bytes[pos++];
-    if (byte === undefined || shift > 28) {
-      throw new RangeError(`Invalid LEB128 integer at byte ${at}`);
-    }
-    value += (byte & 0x7f) * 2 ** shift;
-    shift += 7;
-    if ((byte & 0x80) === 0) return [value, pos];
-  }
-}
-
-function writeU32(value: number): number[] {
-  const out: number[] = [];
-  let rest = value;
-  do {
-    const byte = rest & 0x7f;
-    rest = Math.floor(rest / 128);
-    out.push(rest === 0 ? byte : byte | 0x80);
-  } while (rest !== 0);
-  return out;
-}
 
 function refuse(message: string): never {
   throw new CaraError(

@@ -21,7 +21,7 @@ export function fixtureCache(): (
     let entry = cache.get(behaviour);
     if (!entry) {
       entry = buildServiceComponent(behaviour).then((bytes) =>
-        transpileComponent(bytes, ["manifest", "service"])
+        transpileComponent(bytes).then((output) => output.plugin)
       );
       cache.set(behaviour, entry);
     }
