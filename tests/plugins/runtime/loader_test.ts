@@ -2,12 +2,7 @@ import { join } from "node:path";
 import { CaraError } from "../../../gateway/errors.ts";
 import { cacheDir } from "../../../plugins/loader/cache.ts";
 import { loadArtifact } from "../../../plugins/loader/load_artifact.ts";
-import {
-  assert,
-  assertEquals,
-  assertRejects,
-  tempDir,
-} from "../../_helpers.ts";
+import { assert, assertEquals, tempDir } from "../../_helpers.ts";
 import {
   buildCoreModule,
   buildServiceComponent,
