@@ -7,6 +7,7 @@ import { Command, InvalidArgumentError } from "@commander-js/extra-typings";
 import type { CliContext } from "./context.ts";
 import { CliError } from "./errors.ts";
 import { resolveClientPort } from "./client/port.ts";
+import { controlAuthHeaders } from "./client/control_auth.ts";
 import { fetchJson, HttpClientError } from "./client/http.ts";
 import { sanitizeJson, stripTerminalUnsafe } from "./terminal_text.ts";
 
@@ -43,6 +44,13 @@ interface HealthBody {
   uptimeSeconds?: unknown;
 }
 
+/** The parts of `GET /control/status` the human output shows. */
+interface ControlStatus {
+  connectedChannels?: unknown;
+  totalChannels?: unknown;
+  runtime?: { platform?: unknown; arch?: unknown };
+}
+
 /** `cara status [-p PORT] [--host HOST] [--json]`. */
 export function statusCommand(
   ctx: CliContext,
@@ -71,10 +79,14 @@ export function statusCommand(
       } catch (error) {
         throw new CliError(describeFailure(error, base));
       }
-      const controlStatus = await fetchJson(`${base}/control/status`, {
-        timeoutMs: HEALTH_TIMEOUT_MS,
-      })
-        .catch(() => undefined);
+      const controlStatus = await controlAuthHeaders(ctx, options.host)
+        .then((headers) =>
+          fetchJson(`${base}/control/status`, {
+            timeoutMs: HEALTH_TIMEOUT_MS,
+            headers,
+          })
+        )
+        .catch(() => undefined) as ControlStatus | undefined;
       if (options.json) {
         const report = controlStatus === undefined
           ? { health }
@@ -85,16 +97,25 @@ export function statusCommand(
       const uptime = typeof health.uptimeSeconds === "number"
         ? formatUptime(health.uptimeSeconds)
         : "unknown";
-      ctx.io.out(
-        [
-          `Version: ${
-            stripTerminalUnsafe(String(health.version ?? "unknown"))
+      const lines = [
+        `Version: ${stripTerminalUnsafe(String(health.version ?? "unknown"))}`,
+        `Uptime:  ${uptime}`,
+        `Address: ${base}`,
+        `Status:  ${stripTerminalUnsafe(String(health.status ?? "unknown"))}`,
+      ];
+      if (controlStatus !== undefined) {
+        const text = (value: unknown) =>
+          stripTerminalUnsafe(String(value ?? "?"));
+        lines.push(
+          `Channels: ${text(controlStatus.connectedChannels)}/${
+            text(controlStatus.totalChannels)
           }`,
-          `Uptime:  ${uptime}`,
-          `Address: ${base}`,
-          `Status:  ${stripTerminalUnsafe(String(health.status ?? "unknown"))}`,
-        ].join("\n") + "\n",
-      );
+          `Platform: ${text(controlStatus.runtime?.platform)} (${
+            text(controlStatus.runtime?.arch)
+          })`,
+        );
+      }
+      ctx.io.out(lines.join("\n") + "\n");
     });
 }
 

@@ -101,3 +101,33 @@ Deno.test("cara logs --tls --trust pins the gateway's self-signed certificate an
   );
   assertEquals(again.code, 0, again.stderr);
 });
+
+Deno.test("cara status shows the control status of a gateway with the control API enabled", async () => {
+  using dir = tempDir();
+  await Deno.writeTextFile(
+    `${dir.path}/carapace.json5`,
+    `{ gateway: { control: { enabled: true } } }`,
+  );
+  await using gateway = await spawnGateway(
+    ["start", "--port", "0", "-q"],
+    env(dir.path),
+  );
+  const text = await runCaraInProcess([
+    "status",
+    "--port",
+    String(gateway.port),
+  ], env(dir.path));
+  assertEquals(text.code, 0, text.stderr);
+  assertMatch(text.stdout, /^Channels: 0\/0$/m);
+  assertMatch(
+    text.stdout,
+    new RegExp(`^Platform: ${Deno.build.os} \\(${Deno.build.arch}\\)$`, "m"),
+  );
+  const json = await runCaraInProcess([
+    "status",
+    "--port",
+    String(gateway.port),
+    "--json",
+  ], env(dir.path));
+  assertEquals(JSON.parse(json.stdout).controlStatus.ok, true);
+});
