@@ -7,11 +7,7 @@
  * @module
  */
 import { signDeviceProof } from "../gateway/protocol/device_signature.ts";
-import {
-  connectParamsFor,
-  startWsGateway,
-  TEST_TOKEN,
-} from "../tests/gateway/protocol/_helpers.ts";
+import { startGateway } from "../gateway/start_gateway.ts";
 import {
   BenchSocket,
   type Percentiles,
@@ -32,6 +28,7 @@ export interface WsHandshakeReport {
 }
 
 const BATCH = 50;
+const TOKEN = "bench-token-0123456789abcdef";
 
 /** Runs `iterations` handshakes on each side (default 1 000). */
 export async function benchWsHandshake(
@@ -47,14 +44,21 @@ export async function benchWsHandshake(
     targets: { p50_us: 1000, p99_us: 3000 },
   };
   try {
-    await using gateway = await startWsGateway({
-      limits: { maxPerIp: 4096 },
-      methods: () => [{
-        name: "health",
-        scope: "operator.read",
-        handler: () => ({ status: "healthy" }),
-      }],
+    // The gateway exactly as `cara start` wires it: real authenticator,
+    // pairing registry and SQLite, in a throw-away state dir.
+    const stateDir = await Deno.makeTempDir({ prefix: "cara-bench-ws-" });
+    await using _cleanup = {
+      [Symbol.asyncDispose]: () => Deno.remove(stateDir, { recursive: true }),
+    };
+    await using started = await startGateway({
+      env: {
+        CARAPACE_STATE_DIR: stateDir,
+        HOME: stateDir,
+        CARAPACE_GATEWAY_TOKEN: TOKEN,
+      },
+      port: 0,
     });
+    const gateway = { url: `${started.url.replace("http", "ws")}/ws` };
     await using echo = startEchoServer();
     const keys = await crypto.subtle.generateKey("Ed25519", false, [
       "sign",
@@ -93,20 +97,35 @@ async function caraOnce(url: string, keys: CryptoKeyPair): Promise<number> {
     role: "operator",
     scopes: ["operator.read"],
     signedAtMs: Date.now(),
-    token: TEST_TOKEN,
+    token: TOKEN,
     nonce: challenge.payload.nonce,
   });
   socket.socket.send(JSON.stringify({
     type: "req",
     id: "c",
     method: "connect",
-    params: connectParamsFor({ scopes: ["operator.read"], device }),
+    params: {
+      minProtocol: 3,
+      maxProtocol: 3,
+      client: { id: "test", version: "1.0.0", platform: "bench", mode: "test" },
+      scopes: ["operator.read"],
+      auth: { token: TOKEN },
+      device,
+    },
   }));
-  expectOk(await socket.next());
+  expectOk(await nextResponse(socket));
   socket.socket.send('{"type":"req","id":"h","method":"health"}');
-  expectOk(await socket.next());
+  expectOk(await nextResponse(socket));
   await socket.close();
   return performance.now() - start;
+}
+
+/** The next response frame, skipping events (presence, tick) sent meanwhile. */
+async function nextResponse(socket: BenchSocket): Promise<string> {
+  while (true) {
+    const text = await socket.next();
+    if (text.startsWith('{"type":"res"')) return text;
+  }
 }
 
 async function echoOnce(url: string): Promise<number> {

@@ -4,10 +4,7 @@
  *
  * @module
  */
-import {
-  connectedClient,
-  startWsGateway,
-} from "../tests/gateway/protocol/_helpers.ts";
+import { startGateway } from "../gateway/start_gateway.ts";
 import {
   BenchSocket,
   type Percentiles,
@@ -28,6 +25,7 @@ export interface WsRpcReport {
 }
 
 const BATCH = 500;
+const TOKEN = "bench-token-0123456789abcdef";
 
 /** Runs `iterations` round trips on each side (default 10 000). */
 export async function benchWsRpc(
@@ -43,20 +41,26 @@ export async function benchWsRpc(
     targets: { p50_us: 100 },
   };
   try {
-    await using gateway = await startWsGateway({
-      limits: { messageRate: 1e9, messageBurst: 1e9 },
-      methods: () => [{
-        name: "health",
-        scope: "operator.read",
-        handler: () => ({ status: "healthy" }),
-      }],
+    // The gateway as `cara start` wires it; the per-connection rate limit is
+    // raised through config so 10 000 back-to-back requests are not throttled.
+    const stateDir = await Deno.makeTempDir({ prefix: "cara-bench-rpc-" });
+    await using _cleanup = {
+      [Symbol.asyncDispose]: () => Deno.remove(stateDir, { recursive: true }),
+    };
+    await Deno.writeTextFile(
+      `${stateDir}/carapace.json5`,
+      "{ gateway: { ws: { messageRate: 1000000, messageBurst: 1000000 } } }",
+    );
+    await using gateway = await startGateway({
+      env: {
+        CARAPACE_STATE_DIR: stateDir,
+        HOME: stateDir,
+        CARAPACE_GATEWAY_TOKEN: TOKEN,
+      },
+      port: 0,
     });
     await using echo = startEchoServer();
-    const client = await connectedClient(gateway.url, {
-      scopes: ["operator.read"],
-    });
-    await client[Symbol.asyncDispose]();
-    const cara = new BenchSocket(gateway.url);
+    const cara = new BenchSocket(`${gateway.url.replace("http", "ws")}/ws`);
     await cara.next(); // connect.challenge
     cara.socket.send(JSON.stringify({
       type: "req",
@@ -67,10 +71,13 @@ export async function benchWsRpc(
         maxProtocol: 3,
         client: { id: "test", version: "1", platform: "bench", mode: "test" },
         scopes: ["operator.read"],
-        auth: { token: "test-token-0123456789" },
+        auth: { token: TOKEN },
       },
     }));
-    await cara.next();
+    const hello = await nextResponse(cara);
+    if (!hello.includes('"ok":true')) {
+      throw new Error(`WS RPC bench connect failed: ${hello.slice(0, 300)}`);
+    }
     const base = new BenchSocket(echo.url);
     await base.opened;
     const caraSamples: number[] = [];
@@ -94,6 +101,14 @@ export async function benchWsRpc(
   return report;
 }
 
+/** The next response frame, skipping events (presence, tick); the echo peer answers verbatim. */
+async function nextResponse(socket: BenchSocket): Promise<string> {
+  while (true) {
+    const text = await socket.next();
+    if (!text.startsWith('{"type":"event"')) return text;
+  }
+}
+
 async function roundTrips(
   socket: BenchSocket,
   count: number,
@@ -102,7 +117,7 @@ async function roundTrips(
   for (let i = 0; i < count; i++) {
     const start = performance.now();
     socket.socket.send(`{"type":"req","id":"h${i}","method":"health"}`);
-    await socket.next();
+    await nextResponse(socket);
     samples.push(performance.now() - start);
   }
 }
