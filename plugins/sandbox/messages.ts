@@ -64,15 +64,15 @@ export type ToSandbox = LoadMessage | CallMessage | HostReplyMessage;
 /** Everything a sandbox sends. */
 export type FromSandbox = HostCallMessage | DoneMessage;
 
+// Uint8Array base64 methods (V8 14+); not yet in TypeScript's lib.
+type Base64Bytes = Uint8Array & { toBase64(): string };
+type Base64Ctor = { fromBase64(text: string): Uint8Array };
+
 /** JSON has no bigint or bytes: tag them so they survive a JSON line. */
 function replacer(_key: string, value: unknown): unknown {
   if (typeof value === "bigint") return { $bigint: value.toString() };
   if (value instanceof Uint8Array) {
-    let binary = "";
-    for (let i = 0; i < value.length; i += 0x8000) {
-      binary += String.fromCharCode(...value.subarray(i, i + 0x8000));
-    }
-    return { $bytes: btoa(binary) };
+    return { $bytes: (value as Base64Bytes).toBase64() };
   }
   return value;
 }
@@ -82,7 +82,7 @@ function reviver(_key: string, value: unknown): unknown {
   const tagged = value as { $bigint?: unknown; $bytes?: unknown };
   if (typeof tagged.$bigint === "string") return BigInt(tagged.$bigint);
   if (typeof tagged.$bytes === "string") {
-    return Uint8Array.from(atob(tagged.$bytes), (c) => c.charCodeAt(0));
+    return (Uint8Array as unknown as Base64Ctor).fromBase64(tagged.$bytes);
   }
   return value;
 }

@@ -14,15 +14,21 @@ export async function* readLines(
   stream: ReadableStream<Uint8Array>,
 ): AsyncGenerator<string> {
   const decoder = new TextDecoder();
-  let buffer = "";
+  let parts: string[] = [];
   for await (const chunk of stream) {
-    buffer += decoder.decode(chunk, { stream: true });
-    let newline = buffer.indexOf("\n");
-    while (newline >= 0) {
-      yield buffer.slice(0, newline);
-      buffer = buffer.slice(newline + 1);
-      newline = buffer.indexOf("\n");
+    let text = decoder.decode(chunk, { stream: true });
+    // Search only the new text: a 16 MB load line arrives in many chunks.
+    for (
+      let newline = text.indexOf("\n");
+      newline >= 0;
+      newline = text.indexOf("\n")
+    ) {
+      parts.push(text.slice(0, newline));
+      yield parts.join("");
+      parts = [];
+      text = text.slice(newline + 1);
     }
+    if (text !== "") parts.push(text);
   }
 }
 
