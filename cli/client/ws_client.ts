@@ -109,10 +109,30 @@ export async function connectGateway(
   }
 }
 
+/** A server event frame (`{type:"event", event, payload, seq?}`). */
+export interface GatewayEvent {
+  event: string;
+  payload: unknown;
+  seq?: number;
+}
+
+/** Receives server events; see {@linkcode GatewayClient.onEvent}. */
+export type GatewayEventListener = (event: GatewayEvent) => void;
+
+interface Pending {
+  method: string;
+  resolve: (payload: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
 /** An authenticated connection to a gateway. */
 export class GatewayClient implements AsyncDisposable {
   readonly #socket: WsSocket;
   readonly #hostPort: string;
+  readonly #pending = new Map<string, Pending>();
+  readonly #listeners = new Set<GatewayEventListener>();
+  #pump: Promise<void> | undefined;
+  #ended: CaraError | undefined;
   /** The `hello-ok` payload. */
   hello: Record<string, unknown> = {};
 
@@ -170,50 +190,136 @@ export class GatewayClient implements AsyncDisposable {
       token: auth?.token,
       nonce: typeof nonce === "string" ? nonce : undefined,
     });
-    const hello = await this.#call("connect-1", "connect", params, true);
-    this.hello = (hello ?? {}) as Record<string, unknown>;
+    // The connect reply is read inline; every later frame goes through the pump.
+    await this.#socket.send(JSON.stringify({
+      type: "req",
+      id: "connect-1",
+      method: "connect",
+      params,
+    }));
+    for (;;) {
+      const reply = await this.#nextFrame();
+      if (reply === null) {
+        throw new CaraError(
+          "gateway_closed",
+          `connect failed: the gateway closed the connection${this.#closeNote}`,
+        );
+      }
+      if (reply.type !== "res" || reply.id !== "connect-1") continue;
+      if (reply.ok !== true) {
+        throw requestError("connect", reply.error, true, this.#hostPort);
+      }
+      this.hello = (reply.payload ?? {}) as Record<string, unknown>;
+      break;
+    }
+    this.#pump = this.#run();
   }
 
-  /** Sends one request (`cli-<method with . → ->`) and returns its payload. */
+  /**
+   * Sends one request (`cli-<method with . → ->` unless `id` is given) and
+   * returns its payload. Concurrent requests need distinct ids.
+   */
   request(method: string, params?: unknown, id?: string): Promise<unknown> {
-    return this.#call(
-      id ?? `cli-${method.replaceAll(".", "-")}`,
-      method,
-      params,
-      false,
-    );
+    const frameId = id ?? `cli-${method.replaceAll(".", "-")}`;
+    if (this.#ended !== undefined) {
+      return Promise.reject(this.#closedError(method));
+    }
+    if (this.#pending.has(frameId)) {
+      return Promise.reject(
+        new TypeError(
+          `Cannot send "${method}" with id "${frameId}": a request with that id is still pending; pass a distinct id`,
+        ),
+      );
+    }
+    const frame: Record<string, unknown> = { type: "req", id: frameId, method };
+    if (params !== undefined) frame.params = params;
+    return new Promise((resolve, reject) => {
+      this.#pending.set(frameId, { method, resolve, reject });
+      this.#socket.send(JSON.stringify(frame)).catch((error: unknown) => {
+        this.#pending.delete(frameId);
+        reject(
+          new CaraError(
+            "gateway_closed",
+            `${method} failed: cannot send to the gateway: ${
+              error instanceof Error ? error.message : String(error)
+            }`,
+            { cause: error },
+          ),
+        );
+      });
+    });
+  }
+
+  /**
+   * Calls `listener` for every server event (e.g. `agent`, `chat`, `tick`)
+   * received after the handshake; returns a function that unsubscribes.
+   *
+   * @example
+   * ```ts
+   * const off = client.onEvent((e) => { if (e.event === "chat") console.log(e.payload); });
+   * ```
+   */
+  onEvent(listener: GatewayEventListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Resolves when the connection has ended (closed by either side). */
+  get closed(): Promise<void> {
+    return this.#pump ?? Promise.resolve();
   }
 
   /** Closes the connection (1000). */
   async close(): Promise<void> {
     await this.#socket.close();
+    await this.#pump;
   }
 
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
   }
 
-  async #call(
-    id: string,
-    method: string,
-    params: unknown,
-    connecting: boolean,
-  ): Promise<unknown> {
-    const frame: Record<string, unknown> = { type: "req", id, method };
-    if (params !== undefined) frame.params = params;
-    await this.#socket.send(JSON.stringify(frame));
+  async #run(): Promise<void> {
     for (;;) {
-      const reply = await this.#nextFrame();
-      if (reply === null) {
-        throw new CaraError(
-          "gateway_closed",
-          `${method} failed: the gateway closed the connection${this.#closeNote}`,
+      let frame: Record<string, unknown> | null;
+      try {
+        frame = await this.#nextFrame();
+      } catch {
+        frame = null;
+      }
+      if (frame === null) break;
+      if (frame.type === "event" && typeof frame.event === "string") {
+        const event: GatewayEvent = {
+          event: frame.event,
+          payload: frame.payload,
+          ...(typeof frame.seq === "number" ? { seq: frame.seq } : {}),
+        };
+        for (const listener of [...this.#listeners]) listener(event);
+        continue;
+      }
+      if (frame.type !== "res" || typeof frame.id !== "string") continue;
+      const pending = this.#pending.get(frame.id);
+      if (pending === undefined) continue;
+      this.#pending.delete(frame.id);
+      if (frame.ok === true) pending.resolve(frame.payload);
+      else {
+        pending.reject(
+          requestError(pending.method, frame.error, false, this.#hostPort),
         );
       }
-      if (reply.type !== "res" || reply.id !== id) continue;
-      if (reply.ok === true) return reply.payload;
-      throw requestError(method, reply.error, connecting, this.#hostPort);
     }
+    this.#ended = this.#closedError("request");
+    for (const [id, pending] of this.#pending) {
+      this.#pending.delete(id);
+      pending.reject(this.#closedError(pending.method));
+    }
+  }
+
+  #closedError(method: string): CaraError {
+    return new CaraError(
+      "gateway_closed",
+      `${method} failed: the gateway closed the connection${this.#closeNote}`,
+    );
   }
 
   #closeNote = "";
