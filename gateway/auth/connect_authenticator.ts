@@ -142,15 +142,20 @@ export function createConnectAuthenticator(
       method,
     };
     if (device === null) return grant;
-    deps.devicePairing.ensure({
-      ...device,
-      role: params.role,
-      scopes: params.scopes,
-      client: params.client,
-      remoteIp: request.remoteIp,
-      localDirect,
-    });
-    grant.deviceToken = deviceToken(request, device, method);
+    // Connect bookkeeping is crash-safe but skips the fsync (see StateDatabase.relaxed).
+    deps.state.relaxed(() =>
+      deps.devicePairing.ensure({
+        ...device,
+        role: params.role,
+        scopes: params.scopes,
+        client: params.client,
+        remoteIp: request.remoteIp,
+        localDirect,
+      })
+    );
+    grant.deviceToken = deps.state.relaxed(() =>
+      deviceToken(request, device, method)
+    );
     return grant;
   }
 
@@ -185,7 +190,7 @@ export function createConnectAuthenticator(
 
   function audit(event: string, data: Record<string, string | boolean | null>) {
     try {
-      deps.state.audit.append({ event, data });
+      deps.state.relaxed(() => deps.state.audit.append({ event, data }));
     } catch {
       // A full or read-only disk must not turn into a refused connect.
     }

@@ -169,10 +169,17 @@ export class Connection {
     this.#flushTimer = undefined;
     this.#pending.length = 0;
     this.#pendingBytes = 0;
-    this.#abort.abort();
+    // A shared reason: `abort()` without one builds a DOMException with a stack
+    // trace per connection, a tenth of a handshake's CPU time.
+    this.#abort.abort(CONNECTION_CLOSED);
     this.#onClosed?.(this);
   }
 }
+
+const CONNECTION_CLOSED = new DOMException(
+  "the connection closed",
+  "AbortError",
+);
 
 function truncateReason(reason: string): string {
   const bytes = new TextEncoder().encode(reason);

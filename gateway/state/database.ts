@@ -41,6 +41,7 @@ export class StateDatabase implements Disposable {
   readonly devices: DeviceStore;
   readonly sessions: SessionStore;
   readonly usage: UsageStore;
+  #relaxedDepth = 0;
 
   constructor(db: DatabaseSync, options: { path: string; clock: Clock }) {
     this.db = db;
@@ -55,6 +56,24 @@ export class StateDatabase implements Disposable {
   /** Runs `fn` atomically (`BEGIN IMMEDIATE` … `COMMIT`, savepoint when nested). */
   transaction<T>(fn: () => T): T {
     return transaction(this.db, fn);
+  }
+
+  /**
+   * Runs `fn` with commits that skip the fsync: they survive a crash or
+   * `kill -9` of cara (WAL, `synchronous=NORMAL`) but the last of them may be
+   * lost if the machine loses power. For bookkeeping on hot paths (audit rows,
+   * last-seen times, device tokens that a client can re-obtain), never for
+   * conversations, tasks or config.
+   */
+  relaxed<T>(fn: () => T): T {
+    if (this.#relaxedDepth++ === 0) this.db.exec("PRAGMA synchronous = NORMAL");
+    try {
+      return fn();
+    } finally {
+      if (--this.#relaxedDepth === 0 && this.db.isOpen) {
+        this.db.exec("PRAGMA synchronous = FULL");
+      }
+    }
   }
 
   /** The highest applied migration version. */

@@ -154,3 +154,29 @@ Deno.test("openDatabase() stamps rows with the injected clock", () => {
   t.state.audit.append({ event: "tick" });
   assertEquals(t.state.audit.list()[0]?.ts, 1_700_000_000_042);
 });
+
+Deno.test("StateDatabase.relaxed() skips the fsync only inside it and nests", () => {
+  const dir = Deno.makeTempDirSync();
+  try {
+    using state = openDatabase(`${dir}/state.db`);
+    const level = () =>
+      Number(state.db.prepare("PRAGMA synchronous").get()?.synchronous);
+    assertEquals(level(), 2); // FULL
+    state.relaxed(() => {
+      assertEquals(level(), 1); // NORMAL
+      state.relaxed(() => assertEquals(level(), 1));
+      assertEquals(level(), 1);
+      state.audit.append({ event: "relaxed_write", data: {} });
+    });
+    assertEquals(level(), 2);
+    try {
+      state.relaxed(() => {
+        throw new Error("boom");
+      });
+    } catch { /* expected */ }
+    assertEquals(level(), 2);
+    assertEquals(state.audit.list({ event: "relaxed_write" }).length, 1);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
