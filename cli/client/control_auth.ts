@@ -7,7 +7,7 @@
  */
 import type { CliContext } from "../context.ts";
 import { resolveClientAuth } from "./client_auth.ts";
-import { isLoopbackHost } from "./ws_client.ts";
+import { isLoopbackHost } from "../../gateway/net/loopback.ts";
 
 /** `{authorization: "Bearer …"}` (token preferred), or `{}` when none or not loopback. */
 export async function controlAuthHeaders(

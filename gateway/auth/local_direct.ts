@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { isLoopbackIp } from "../net/loopback.ts";
 
 const FORWARDING_HEADERS = [
   "x-forwarded-for",
@@ -14,15 +15,8 @@ const FORWARDING_HEADERS = [
 
 const LOCAL_HOSTNAMES = new Set(["localhost", "127.0.0.1", "::1"]);
 
-/** Whether an IP address is loopback: 127.0.0.0/8, `::1` or v4-mapped loopback. */
-export function isLoopbackAddress(ip: string): boolean {
-  const address = ip.trim().toLowerCase().replace(/^\[|\]$/g, "");
-  if (address === "::1" || address === "0:0:0:0:0:0:0:1") return true;
-  const v4 = address.startsWith("::ffff:") ? address.slice(7) : address;
-  const octets = v4.split(".");
-  if (octets.length !== 4 || octets[0] !== "127") return false;
-  return octets.every((part) => /^\d{1,3}$/.test(part) && Number(part) <= 255);
-}
+/** Whether `ip` is a loopback IP (see gateway/net/loopback.ts). */
+export const isLoopbackAddress: (ip: string) => boolean = isLoopbackIp;
 
 /** The hostname of a Host header value (`[::1]:80` → `::1`, `a:1` → `a`), lowercased. */
 export function hostHeaderName(host: string): string {

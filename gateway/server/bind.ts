@@ -5,6 +5,7 @@
  * @module
  */
 import { CaraError } from "../errors.ts";
+import { isLoopbackHost } from "../net/loopback.ts";
 
 /** Options of {@linkcode resolveBindHost}. */
 export interface ResolveBindOptions {
@@ -59,15 +60,8 @@ export function resolveBindHost(
   return literal;
 }
 
-/** Whether `address` is a loopback address (127.0.0.0/8, ::1, IPv4-mapped, `localhost`). */
-export function isLoopbackAddress(address: string): boolean {
-  const value = address.toLowerCase().replace(/^\[|\]$/g, "");
-  if (value === "localhost" || value === "::1" || value === "0:0:0:0:0:0:0:1") {
-    return true;
-  }
-  const v4 = value.startsWith("::ffff:") ? value.slice(7) : value;
-  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(v4);
-}
+/** Whether `address` is a loopback IP or `localhost` (see gateway/net/loopback.ts). */
+export const isLoopbackAddress: (address: string) => boolean = isLoopbackHost;
 
 /** Options of {@linkcode assertBindAllowed}. */
 export interface BindCheckOptions {
