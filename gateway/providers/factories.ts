@@ -1,0 +1,50 @@
+/**
+ * The constructor of each provider, keyed by its `provider:` prefix.
+ *
+ * @module
+ */
+import type { Env } from "../config/paths.ts";
+import { anthropicProvider } from "./anthropic.ts";
+import type { ProviderSettings } from "./settings.ts";
+import { type Provider, ProviderError, type ProviderId } from "./types.ts";
+
+/** What the registry passes to every provider constructor besides its settings. */
+export interface ProviderFactoryOptions {
+  /** Environment for subprocess providers (`claude-cli`); default: the registry's env. */
+  processEnv?: Env;
+}
+
+/** Builds one provider from its settings. */
+export type ProviderFactory = (
+  settings: ProviderSettings,
+  options: ProviderFactoryOptions,
+) => Provider;
+
+function unavailable(id: ProviderId): ProviderFactory {
+  return () => ({
+    id,
+    // deno-lint-ignore require-yield
+    async *stream() {
+      throw new ProviderError(
+        id,
+        "bad_request",
+        `Cannot call ${id}: this build of cara has no ${id} provider yet`,
+      );
+    },
+  });
+}
+
+/** Every provider constructor. */
+export const PROVIDER_FACTORIES: Readonly<Record<ProviderId, ProviderFactory>> =
+  {
+    anthropic: anthropicProvider,
+    openai: unavailable("openai"),
+    gemini: unavailable("gemini"),
+    vertex: unavailable("vertex"),
+    bedrock: unavailable("bedrock"),
+    ollama: unavailable("ollama"),
+    codex: unavailable("codex"),
+    nearai: unavailable("nearai"),
+    venice: unavailable("venice"),
+    "claude-cli": unavailable("claude-cli"),
+  };
