@@ -1,0 +1,166 @@
+/**
+ * Executes a prepared run to its end: admission (per-agent concurrency and
+ * one run per session), the timeout, history and the context window, the
+ * turn loop, and the closing `final` or `error` events. Never rejects: every
+ * outcome becomes a {@linkcode RunResult}.
+ *
+ * @module
+ */
+import { CaraError } from "../errors.ts";
+import { estimateTokens, toProviderMessages, trimToBudget } from "./history.ts";
+import type { RunLimiter } from "./run_limiter.ts";
+import { RunEvents } from "./run_events.ts";
+import type { PreparedRun } from "./run_prepare.ts";
+import type { AgentRunsDeps } from "./runs.ts";
+import { toolPermission } from "./tool_policy.ts";
+import { runTurns, type TurnOutcome } from "./turn_loop.ts";
+import type { RunResult, Tool } from "./types.ts";
+
+/** How many stored messages a run reads back as history. */
+export const HISTORY_LIMIT = 1000;
+
+function systemPrompt(prepared: PreparedRun): string | undefined {
+  const compaction = prepared.session.metadata.compaction;
+  const summary = typeof compaction === "object" && compaction !== null &&
+      !Array.isArray(compaction) &&
+      typeof compaction.last_summary === "string"
+    ? `Summary of earlier conversation:\n${compaction.last_summary}`
+    : undefined;
+  const parts = [prepared.profile.system, prepared.request.system, summary]
+    .filter((part): part is string => part !== undefined && part !== "");
+  return parts.length === 0 ? undefined : parts.join("\n\n");
+}
+
+function describe(error: unknown, timedOut: boolean, seconds: number): string {
+  if (timedOut) {
+    return `The run timed out after ${seconds} s (timeoutSeconds); raise the limit or ask for less`;
+  }
+  if (error instanceof CaraError) return error.message;
+  return "The run failed: internal error; see the gateway log";
+}
+
+/** Runs `prepared` under `run.controller`; resolves with the outcome. */
+export async function executeRun(
+  run: { runId: string; controller: AbortController },
+  prepared: PreparedRun,
+  options: { deps: AgentRunsDeps; limiter: RunLimiter },
+): Promise<RunResult> {
+  const { deps, limiter } = options;
+  const { session, profile } = prepared;
+  const events = new RunEvents(deps.events, {
+    runId: run.runId,
+    sessionKey: session.sessionKey,
+  });
+  const usage = { inputTokens: 0, outputTokens: 0 };
+  const base = { runId: run.runId, sessionKey: session.sessionKey };
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    run.controller.abort(new CaraError("timeout", "the run timed out"));
+  }, prepared.timeoutSeconds * 1000);
+  const signal = run.controller.signal;
+  let release: (() => void) | undefined;
+  try {
+    release = await limiter.acquire({
+      agentId: profile.id,
+      sessionKey: session.sessionKey,
+      maxConcurrent: profile.maxConcurrent,
+    }, signal);
+    const outcome = await turns(prepared, { deps, events, run, usage });
+    events.agent("final", {
+      text: outcome.text,
+      stopReason: outcome.stopReason,
+      usage: outcome.usage,
+    });
+    events.chat("final", {
+      message: outcome.text,
+      usage: outcome.usage,
+      stopReason: outcome.stopReason,
+    });
+    return { ...base, status: "done", ...outcome };
+  } catch (error) {
+    const aborted = signal.aborted && !timedOut;
+    const message = aborted
+      ? `The run was aborted: ${describe(signal.reason, false, 0)}`
+      : describe(error, timedOut, prepared.timeoutSeconds);
+    if (!(error instanceof CaraError) && !signal.aborted) {
+      deps.logger?.error("agent run failed", { runId: run.runId, error });
+    }
+    events.error(message);
+    return {
+      ...base,
+      status: aborted ? "aborted" : "error",
+      text: "",
+      usage,
+      error: message,
+    };
+  } finally {
+    clearTimeout(timer);
+    release?.();
+  }
+}
+
+async function turns(
+  prepared: PreparedRun,
+  context: {
+    deps: AgentRunsDeps;
+    events: RunEvents;
+    run: { runId: string; controller: AbortController };
+    usage: { inputTokens: number; outputTokens: number };
+  },
+): Promise<TurnOutcome> {
+  const { deps, events, run } = context;
+  const { session, profile, request } = prepared;
+  const messages = deps.state.sessions.messages;
+  const stored = messages.list(session.id, { limit: HISTORY_LIMIT });
+  messages.append({
+    sessionId: session.id,
+    role: "user",
+    content: request.message,
+  });
+  const history = toProviderMessages(stored);
+  history.push({
+    role: "user",
+    content: [{ type: "text", text: request.message }],
+  });
+  const tools = new Map<string, Tool>(
+    (deps.tools ?? []).map((tool) => [tool.name, tool]),
+  );
+  const allowed = toolPermission(profile.tools, {
+    exfiltrationGuard: profile.exfiltrationGuard,
+  });
+  const system = systemPrompt(prepared);
+  const budget = profile.contextTokens - profile.maxTokens -
+    estimateTokens(system ?? "") -
+    estimateTokens(
+      JSON.stringify([...tools.values()].filter((t) => allowed(t.name))),
+    );
+  const trimmed = trimToBudget(history, Math.max(budget, 0));
+  const outcome = await runTurns({
+    runId: run.runId,
+    session,
+    messages,
+    profile,
+    provider: prepared.provider,
+    model: prepared.model,
+    system,
+    conversation: trimmed.messages,
+    tools,
+    allowed,
+    maxTurns: prepared.maxTurns,
+    events,
+    signal: run.controller.signal,
+    flushIntervalMs: deps.flushIntervalMs ?? 100,
+    onUsage(step) {
+      context.usage.inputTokens += step.inputTokens;
+      context.usage.outputTokens += step.outputTokens;
+      deps.usage?.record({
+        provider: prepared.provider.id,
+        model: prepared.model,
+        sessionId: session.id,
+        ...step,
+      });
+    },
+  });
+  return outcome;
+}
