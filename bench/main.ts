@@ -5,6 +5,7 @@
  * @module
  */
 import { benchIdleRss } from "./idle_rss.ts";
+import { benchPluginCall } from "./plugin_call.ts";
 import { benchStartup } from "./startup.ts";
 import { benchWsHandshake } from "./ws_handshake.ts";
 import { benchWsRpc } from "./ws_rpc.ts";
@@ -33,6 +34,7 @@ if (import.meta.main) {
       () => benchIdleRss(),
       () => benchWsHandshake(),
       () => benchWsRpc(),
+      () => benchPluginCall(),
     ]
   ) {
     const report = await bench();
