@@ -38,7 +38,9 @@ export function scriptedProvider(
 }
 
 /** The registry seam over one provider. */
-export function registryOf(provider: Provider) {
+export function registryOf(
+  provider: Provider,
+): { resolve(ref: string): { provider: Provider; model: string } } {
   return {
     resolve(ref: string) {
       const colon = ref.indexOf(":");
