@@ -1,90 +1,57 @@
 /**
- * Which `provider:model` a run uses: the first scope of request → session →
- * agent → `agents.defaults` that names a route or a model wins; inside a
- * scope a route beats a model. An unknown route is a hard error.
+ * The provider seam of the run service: picks the model with the provider
+ * module's `resolveModelRef` (request → session → agent → defaults, route
+ * before model) and resolves it through the provider registry, turning their
+ * typed failures into protocol errors with the same code.
  *
  * @module
  */
 import type { CaraConfig } from "../config/schema.ts";
 import { CaraError } from "../errors.ts";
-import { type ErrorCode, ProtocolError } from "../protocol/errors.ts";
+import {
+  ERROR_CODES,
+  type ErrorCode,
+  ProtocolError,
+} from "../protocol/errors.ts";
+import { type ModelScopes, resolveModelRef } from "../providers/routing.ts";
 import type { Provider } from "../providers/types.ts";
 
-/** A route and/or model named by one scope. */
-export interface ModelScope {
-  route?: string | undefined;
-  model?: string | undefined;
-}
-
-/** The chosen reference and the route it came from. */
-export interface ModelChoice {
-  ref: string;
-  route: string | undefined;
-}
-
-/** The provider seam: engineer V's `ProviderRegistry` satisfies it. */
+/** What the run service needs of the provider registry (`ProviderRegistry` fits). */
 export interface ProviderLookup {
-  /** Throws `unknown_route` / `missing_model` / `provider_not_configured`. */
+  /** Throws a `RoutingError` (`provider_not_configured`, `invalid_request`). */
   resolve(ref: string): { provider: Provider; model: string };
 }
 
-const ROUTE_CODES: readonly string[] = [
-  "unknown_route",
-  "missing_model",
-  "provider_not_configured",
-];
-
-/**
- * Picks the model reference for a run.
- *
- * @throws {ProtocolError} `unknown_route` for a route missing from `routes`,
- *   `missing_model` when no scope names a model
- * @example
- * ```ts
- * chooseModel(config, [{ model: "openai:gpt-4o" }]).ref; // "openai:gpt-4o"
- * ```
- */
-export function chooseModel(
-  config: CaraConfig,
-  scopes: readonly ModelScope[],
-): ModelChoice {
-  const defaults = config.agents.defaults;
-  for (const scope of [...scopes, defaults]) {
-    if (scope.route !== undefined) {
-      const route = config.routes[scope.route];
-      if (route === undefined) {
-        throw new ProtocolError(
-          "unknown_route",
-          `Cannot use route "${scope.route}": it is not defined under "routes" (${
-            Object.keys(config.routes).join(", ") || "none defined"
-          }); add it or pick another`,
-        );
-      }
-      return { ref: route.model, route: scope.route };
-    }
-    if (scope.model !== undefined) {
-      return { ref: scope.model, route: undefined };
-    }
-  }
-  throw new ProtocolError(
-    "missing_model",
-    `Cannot start a run: no model is configured; set "agents.defaults.model" (e.g. "anthropic:claude-sonnet-4-5") or pass a model`,
-  );
+/** The resolved model of a run. */
+export interface ModelSelection {
+  provider: Provider;
+  /** The provider-native model id. */
+  model: string;
+  /** The canonical `provider:model`. */
+  ref: string;
 }
 
 /**
- * Resolves `ref` through the provider lookup, turning its typed failures
- * into protocol errors with the same code.
+ * Chooses and resolves the model of a run.
+ *
+ * @throws {ProtocolError} `unknown_route`, `missing_model`,
+ *   `provider_not_configured` or `invalid_request`
+ * @example
+ * ```ts
+ * selectModel(config, providers, { request: { model: "openai:gpt-4o" } }).model; // "gpt-4o"
+ * ```
  */
-export function resolveProvider(
+export function selectModel(
+  config: CaraConfig,
   lookup: ProviderLookup,
-  ref: string,
-): { provider: Provider; model: string } {
+  scopes: ModelScopes,
+): ModelSelection {
   try {
-    return lookup.resolve(ref);
+    const { ref } = resolveModelRef(config, scopes);
+    return { ...lookup.resolve(ref), ref };
   } catch (error) {
     if (error instanceof ProtocolError) throw error;
-    if (error instanceof CaraError && ROUTE_CODES.includes(error.code)) {
+    if (error instanceof CaraError && Object.hasOwn(ERROR_CODES, error.code)) {
       throw new ProtocolError(error.code as ErrorCode, error.message, {
         cause: error,
       });

@@ -10,7 +10,7 @@ import { ProtocolError } from "../protocol/errors.ts";
 import type { Provider } from "../providers/types.ts";
 import type { Session } from "../state/mod.ts";
 import { type AgentProfile, agentProfile } from "./agent_profile.ts";
-import { chooseModel, resolveProvider } from "./model_selection.ts";
+import { selectModel } from "./model_selection.ts";
 import type { AgentRunsDeps } from "./runs.ts";
 import type { RunRequest } from "./types.ts";
 
@@ -92,15 +92,14 @@ export function prepareRun(
   }
   const agentId = request.agentId ?? metaString(existing, "agent_id");
   const profile = agentProfile(config, agentId);
-  const choice = chooseModel(config, [
-    { route: request.route, model: request.model },
-    {
+  const { provider, model, ref } = selectModel(config, deps.providers, {
+    request: { route: request.route, model: request.model },
+    session: {
       route: metaString(existing, "route"),
       model: metaString(existing, "model"),
     },
-    { route: profile.route, model: profile.model },
-  ]);
-  const { provider, model } = resolveProvider(deps.providers, choice.ref);
+    agent: { route: profile.route, model: profile.model },
+  });
   const session = existing ?? createSession(deps, {
     sessionKey: request.sessionKey,
     agentId: profile.id,
@@ -111,7 +110,7 @@ export function prepareRun(
     session,
     provider,
     model,
-    modelRef: choice.ref,
+    modelRef: ref,
     maxTurns: request.maxTurns ?? profile.maxTurns,
     timeoutSeconds: request.timeoutSeconds ?? profile.timeoutSeconds,
   };

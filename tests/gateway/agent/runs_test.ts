@@ -1,0 +1,162 @@
+import { assert, assertEquals } from "../../_helpers.ts";
+import { engineHarness } from "./_helpers.ts";
+
+Deno.test("createAgentRuns() streams a reply as agent and chat events and stores both messages", async () => {
+  await using h = engineHarness();
+  h.peer.push({
+    steps: [{ text: "Hel" }, { text: "lo" }],
+    usage: { input: 7, output: 3 },
+  });
+  const handle = await h.runs.start({
+    message: "hi",
+    sessionKey: "main:default:default",
+    source: "ws",
+  });
+  assertEquals(handle.status, "accepted");
+  const result = await h.runs.wait(handle.runId, { timeoutMs: 10_000 });
+  assertEquals(result.status, "done");
+  assertEquals(result.text, "Hello");
+  assertEquals(result.usage, { inputTokens: 7, outputTokens: 3 });
+  const agent = h.sink.agent(handle.runId);
+  assertEquals(agent.map((e) => e.stream), ["text", "text", "final"]);
+  assertEquals(agent.map((e) => e.seq), [1, 2, 3]);
+  assertEquals(agent[0]?.data, { delta: "Hel" });
+  const chat = h.sink.chat(handle.runId);
+  assertEquals(chat.map((e) => e.state), ["delta", "delta", "final"]);
+  assertEquals(chat.at(-1)?.message, "Hello");
+  assertEquals(chat.at(-1)?.stopReason, "end_turn");
+  assert(h.sink.sent.every((e) => e.options?.scope === "operator.read"));
+  const session = h.state.sessions.getByKey("main:default:default")!;
+  const stored = h.state.sessions.messages.list(session.id);
+  assertEquals(stored.map((m) => [m.role, m.content, m.incomplete]), [
+    ["user", "hi", false],
+    ["assistant", "Hello", false],
+  ]);
+  const body = h.peer.requests[0]!;
+  assertEquals(body.model, "claude-fake");
+  assertEquals(body.stream, true);
+  assertEquals(h.state.usage.sessionTotals(session.id).inputTokens, 7);
+});
+
+Deno.test("createAgentRuns() sends the stored history on the next turn", async () => {
+  await using h = engineHarness();
+  h.peer.push({ steps: [{ text: "one" }] });
+  const key = "main:default:history";
+  const first = await h.runs.start({
+    message: "a",
+    sessionKey: key,
+    source: "ws",
+  });
+  await h.runs.wait(first.runId);
+  const second = await h.runs.start({
+    message: "b",
+    sessionKey: key,
+    source: "ws",
+  });
+  await h.runs.wait(second.runId);
+  const messages = h.peer.requests[1]!.messages as { role: string }[];
+  assertEquals(messages.map((m) => m.role), ["user", "assistant", "user"]);
+});
+
+Deno.test("createAgentRuns() answers a duplicate in-flight idempotency key with the same run", async () => {
+  await using h = engineHarness();
+  h.peer.push({ steps: [{ waitMs: 200 }, { text: "x" }] });
+  const request = {
+    message: "hi",
+    sessionKey: "k",
+    idempotencyKey: "idem-1",
+    source: "ws" as const,
+  };
+  const first = await h.runs.start(request);
+  const second = await h.runs.start(request);
+  assertEquals(second.runId, first.runId);
+  assertEquals(second.duplicate, true);
+  assertEquals(first.duplicate, undefined);
+  await h.runs.wait(first.runId);
+  assertEquals(h.peer.requests.length, 1);
+});
+
+Deno.test("createAgentRuns() abort() cancels the provider stream and keeps the partial reply", async () => {
+  await using h = engineHarness();
+  h.peer.push({ steps: [{ text: "partial" }, { hang: true }] });
+  const handle = await h.runs.start({
+    message: "hi",
+    sessionKey: "k",
+    source: "ws",
+  });
+  await h.sink.until(() => h.sink.agent(handle.runId).length > 0);
+  assert(h.runs.abort(handle.runId, "user asked"));
+  const result = await h.runs.wait(handle.runId);
+  assertEquals(result.status, "aborted");
+  assertEquals(h.sink.chat(handle.runId).at(-1)?.state, "error");
+  const session = h.state.sessions.getByKey("k")!;
+  const reply = h.state.sessions.messages.list(session.id)[1]!;
+  assertEquals([reply.content, reply.incomplete], ["partial", true]);
+  await h.sink.until(() => h.peer.cancelled === 1);
+  assertEquals(h.runs.abort(handle.runId), false);
+});
+
+Deno.test("createAgentRuns() ends a run that outlives timeoutSeconds with an error", async () => {
+  await using h = engineHarness();
+  h.peer.push({ steps: [{ hang: true }] });
+  const handle = await h.runs.start({
+    message: "hi",
+    sessionKey: "k",
+    timeoutSeconds: 1,
+    source: "task",
+  });
+  const result = await h.runs.wait(handle.runId);
+  assertEquals(result.status, "error");
+  assert(result.error?.includes("timed out after 1 s"));
+});
+
+Deno.test("createAgentRuns() queues runs beyond maxConcurrent per agent", async () => {
+  await using h = engineHarness({
+    config: { agents: { defaults: { maxConcurrent: 1 } } },
+  });
+  h.peer.push({ steps: [{ waitMs: 150 }, { text: "x" }] });
+  const a = await h.runs.start({
+    message: "a",
+    sessionKey: "s1",
+    source: "ws",
+  });
+  const b = await h.runs.start({
+    message: "b",
+    sessionKey: "s2",
+    source: "ws",
+  });
+  await new Promise((resolve) => setTimeout(resolve, 80));
+  assertEquals(h.peer.requests.length, 1);
+  await h.runs.wait(a.runId);
+  await h.runs.wait(b.runId);
+  assertEquals(h.peer.requests.length, 2);
+});
+
+Deno.test("createAgentRuns() start() refuses unknown routes, a missing model and unconfigured providers", async () => {
+  await using h = engineHarness({
+    config: { routes: { fast: { model: "openai:gpt-4o" } } },
+  });
+  const codes: string[] = [];
+  for (
+    const extra of [{ route: "slow" }, { route: "fast" }, {
+      model: "gemini:gemini-2.0-flash",
+    }]
+  ) {
+    try {
+      await h.runs.start({
+        message: "hi",
+        sessionKey: "k",
+        source: "ws",
+        ...extra,
+      });
+    } catch (error) {
+      codes.push((error as { code: string }).code);
+    }
+  }
+  assertEquals(codes, [
+    "unknown_route",
+    "provider_not_configured",
+    "provider_not_configured",
+  ]);
+  assertEquals(h.state.sessions.getByKey("k"), undefined);
+});
