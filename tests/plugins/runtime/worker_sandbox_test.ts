@@ -55,7 +55,7 @@ Deno.test("workerSession() reports a crash and refuses later calls when the plug
     () => session.call("service", "start", []),
     PluginCrashError,
   );
-  assert(session.deadReason?.includes("unreachable"), session.deadReason);
+  assert(session.deadReason?.includes("unreachable"), session.deadReason ?? "");
   await assertRejects(
     () => session.call("service", "health", []),
     PluginCrashError,
