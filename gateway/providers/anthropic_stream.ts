@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { toProviderError } from "./errors.ts";
+import { streamEndedEarly, toProviderError } from "./errors.ts";
 import {
   type ContentBlock,
   ProviderError,
@@ -187,24 +187,6 @@ export async function* anthropicEvents(
     }
   }
   throw streamEndedEarly(provider, request.signal);
-}
-
-/** The error for a stream that ended before its final event. */
-export function streamEndedEarly(
-  provider: ProviderId,
-  signal: AbortSignal,
-): ProviderError {
-  return signal.aborted
-    ? new ProviderError(
-      provider,
-      "aborted",
-      `Cannot finish the ${provider} call: it was aborted`,
-    )
-    : new ProviderError(
-      provider,
-      "network",
-      `Cannot finish the ${provider} answer: the connection closed before the end of the stream; retry`,
-    );
 }
 
 function parseToolInput(

@@ -171,3 +171,21 @@ export function toProviderError(
     },
   );
 }
+
+/** The error for a stream that ended before its final event. */
+export function streamEndedEarly(
+  provider: ProviderId,
+  signal: AbortSignal,
+): ProviderError {
+  return signal.aborted
+    ? new ProviderError(
+      provider,
+      "aborted",
+      `Cannot finish the ${provider} call: it was aborted`,
+    )
+    : new ProviderError(
+      provider,
+      "network",
+      `Cannot finish the ${provider} answer: the connection closed before the end of the stream; retry`,
+    );
+}

@@ -5,6 +5,7 @@
  */
 import type { Env } from "../config/paths.ts";
 import { anthropicProvider } from "./anthropic.ts";
+import { openaiChatProvider } from "./openai_chat.ts";
 import type { ProviderSettings } from "./settings.ts";
 import { type Provider, ProviderError, type ProviderId } from "./types.ts";
 
@@ -38,13 +39,13 @@ function unavailable(id: ProviderId): ProviderFactory {
 export const PROVIDER_FACTORIES: Readonly<Record<ProviderId, ProviderFactory>> =
   {
     anthropic: anthropicProvider,
-    openai: unavailable("openai"),
+    openai: (settings) => openaiChatProvider("openai", settings),
     gemini: unavailable("gemini"),
     vertex: unavailable("vertex"),
     bedrock: unavailable("bedrock"),
     ollama: unavailable("ollama"),
     codex: unavailable("codex"),
-    nearai: unavailable("nearai"),
-    venice: unavailable("venice"),
+    nearai: (settings) => openaiChatProvider("nearai", settings),
+    venice: (settings) => openaiChatProvider("venice", settings),
     "claude-cli": unavailable("claude-cli"),
   };

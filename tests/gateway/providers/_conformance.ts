@@ -168,7 +168,10 @@ const SCENARIOS: Record<string, Scenario> = {
       401,
       false,
     ]);
-    assert(error?.message.includes("check the API key"), String(error?.message));
+    assert(
+      error?.message.includes("check the API key"),
+      String(error?.message),
+    );
   },
   "fails with not_found on an unknown model": async (peer, provider) => {
     peer.script({ kind: "http_error", status: 404, message: "model: nope" });
