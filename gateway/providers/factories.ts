@@ -5,6 +5,7 @@
  */
 import type { Env } from "../config/paths.ts";
 import { anthropicProvider } from "./anthropic.ts";
+import { ollamaProvider } from "./ollama.ts";
 import { openaiChatProvider } from "./openai_chat.ts";
 import type { ProviderSettings } from "./settings.ts";
 import { type Provider, ProviderError, type ProviderId } from "./types.ts";
@@ -43,7 +44,7 @@ export const PROVIDER_FACTORIES: Readonly<Record<ProviderId, ProviderFactory>> =
     gemini: unavailable("gemini"),
     vertex: unavailable("vertex"),
     bedrock: unavailable("bedrock"),
-    ollama: unavailable("ollama"),
+    ollama: ollamaProvider,
     codex: unavailable("codex"),
     nearai: (settings) => openaiChatProvider("nearai", settings),
     venice: (settings) => openaiChatProvider("venice", settings),
