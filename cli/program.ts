@@ -7,6 +7,7 @@
 import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
 import { BUILD_INFO } from "../gateway/build_info.ts";
 import { backupCommand } from "./backup.ts";
+import { chatCommand } from "./chat.ts";
 import { configCommand } from "./config.ts";
 import type { CliContext } from "./context.ts";
 import { logsCommand } from "./logs.ts";
@@ -17,6 +18,7 @@ import { restoreCommand } from "./restore.ts";
 import { startCommand } from "./start.ts";
 import { statusCommand } from "./status.ts";
 import { tlsCommand } from "./tls.ts";
+import { verifyCommand } from "./verify.ts";
 import { versionCommand } from "./version.ts";
 
 /** A command group: builds its commander subtree for one invocation. */
@@ -35,6 +37,8 @@ export const COMMANDS: readonly CommandFactory[] = [
   logsCommand,
   pairCommand,
   tlsCommand,
+  chatCommand,
+  verifyCommand,
 ];
 
 /** Builds the root `cara` program for one invocation. */
