@@ -150,7 +150,7 @@ Deno.test("PATCH /control/config answers 403 for protected and non-allow-listed 
       "/control/config",
       patch({ path, value: "x", baseHash }),
     );
-    assertEquals(res.status, 403, path);
+    assertEquals(res.status, 403, String(path));
     const body = await res.json();
     assertEquals(body.ok, false);
     assertEquals(body.detail, { kind });
