@@ -121,6 +121,7 @@ Deno.test("release.yml compiles with --allow-all, both unstable flags and a targ
         "--allow-all",
         "--unstable-worker-options",
         "--unstable-no-legacy-abort",
+        "--include plugins/sandbox/worker_entry.ts",
         "--target",
       ]
     ) {
