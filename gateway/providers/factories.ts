@@ -5,6 +5,7 @@
  */
 import type { Env } from "../config/paths.ts";
 import { anthropicProvider } from "./anthropic.ts";
+import { geminiProvider } from "./gemini.ts";
 import { ollamaProvider } from "./ollama.ts";
 import { openaiChatProvider } from "./openai_chat.ts";
 import type { ProviderSettings } from "./settings.ts";
@@ -41,7 +42,7 @@ export const PROVIDER_FACTORIES: Readonly<Record<ProviderId, ProviderFactory>> =
   {
     anthropic: anthropicProvider,
     openai: (settings) => openaiChatProvider("openai", settings),
-    gemini: unavailable("gemini"),
+    gemini: geminiProvider,
     vertex: unavailable("vertex"),
     bedrock: unavailable("bedrock"),
     ollama: ollamaProvider,

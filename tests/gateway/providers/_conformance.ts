@@ -89,9 +89,10 @@ const SCENARIOS: Record<string, Scenario> = {
       type: "stop",
       reason: "end_turn",
     }]);
-    assertEquals(
-      JSON.stringify(peer.requests[0]?.body).includes("fake-model"),
-      true,
+    const seen = peer.requests[0];
+    assert(
+      `${seen?.path} ${JSON.stringify(seen?.body)}`.includes("fake-model"),
+      "the model id reached the peer",
     );
   },
   "yields parallel tool calls with their parsed input": async (
