@@ -22,6 +22,7 @@ import { acquireDaemonLock } from "./daemon/mod.ts";
 import { parseLogLevel } from "./logs/levels.ts";
 import { createLogger, type Logger } from "./logs/logger.ts";
 import { assertBindAllowed, resolveBindHost } from "./server/bind.ts";
+import { MAX_OPENAI_BODY_BYTES } from "./openai_compat/routes.ts";
 import { createGatewayApp } from "./server/app.ts";
 import { createGatewayMetrics } from "./server/gateway_metrics.ts";
 import { serveGateway } from "./server/serve.ts";
@@ -149,7 +150,12 @@ export async function startGateway(
       logger,
       metrics,
       stateDir,
-      maxBodyBytes: config.gateway.hooks.maxBodyBytes,
+      // The outer cap is the largest any route accepts (/v1/* takes 4 MiB);
+      // hooks, /tools/invoke and plugin webhooks apply gateway.hooks.maxBodyBytes.
+      maxBodyBytes: Math.max(
+        MAX_OPENAI_BODY_BYTES,
+        config.gateway.hooks.maxBodyBytes,
+      ),
       tls: tls !== null,
       routes: protocol.routes,
     });
