@@ -42,7 +42,7 @@ function describe(error: unknown, timedOut: boolean, seconds: number): string {
 /** Runs `prepared` under `run.controller`; resolves with the outcome. */
 export async function executeRun(
   run: { runId: string; controller: AbortController },
-  prepared: PreparedRun,
+  prepared: PreparedRun & { userMessageId: string },
   options: { deps: AgentRunsDeps; limiter: RunLimiter },
 ): Promise<RunResult> {
   const { deps, limiter } = options;
@@ -101,7 +101,7 @@ export async function executeRun(
 }
 
 async function turns(
-  prepared: PreparedRun,
+  prepared: PreparedRun & { userMessageId: string },
   context: {
     deps: AgentRunsDeps;
     events: RunEvents;
@@ -112,12 +112,10 @@ async function turns(
   const { deps, events, run } = context;
   const { session, profile, request } = prepared;
   const messages = deps.state.sessions.messages;
-  const stored = messages.list(session.id, { limit: HISTORY_LIMIT });
-  messages.append({
-    sessionId: session.id,
-    role: "user",
-    content: request.message,
-  });
+  // The user message was stored when the run was accepted; runs queued on
+  // the same session may have stored replies after it, so it goes last.
+  const stored = messages.list(session.id, { limit: HISTORY_LIMIT })
+    .filter((message) => message.id !== prepared.userMessageId);
   const history = toProviderMessages(stored);
   history.push({
     role: "user",

@@ -115,22 +115,31 @@ export function createAgentRuns(deps: AgentRunsDeps): AgentRunService {
   }
 
   return {
-    start(request: RunRequest): Promise<RunHandle> {
+    // deno-lint-ignore require-await -- async so a refused request rejects instead of throwing
+    async start(request: RunRequest): Promise<RunHandle> {
       const key = request.idempotencyKey;
       const existing = key === undefined ? undefined : byKey.get(key);
       const known = existing === undefined ? undefined : runs.get(existing);
       if (known !== undefined) {
-        return Promise.resolve({
+        return {
           runId: known.runId,
           sessionKey: known.sessionKey,
           status: "accepted",
           duplicate: true,
-        });
+        };
       }
       const prepared = prepareRun(request, deps);
+      const userMessage = deps.state.sessions.messages.append({
+        sessionId: prepared.session.id,
+        role: "user",
+        content: request.message,
+      });
       const runId = crypto.randomUUID();
       const controller = new AbortController();
-      const done = executeRun({ runId, controller }, prepared, {
+      const done = executeRun({ runId, controller }, {
+        ...prepared,
+        userMessageId: userMessage.id,
+      }, {
         deps,
         limiter,
       }).then((result) => {
@@ -149,11 +158,12 @@ export function createAgentRuns(deps: AgentRunsDeps): AgentRunService {
       };
       runs.set(runId, record);
       if (key !== undefined) byKey.set(key, runId);
-      return Promise.resolve({
+      return {
         runId: record.runId,
         sessionKey: record.sessionKey,
         status: "accepted",
-      });
+        messageId: userMessage.id,
+      };
     },
 
     async wait(runId, options = {}): Promise<RunResult> {

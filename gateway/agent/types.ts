@@ -72,6 +72,8 @@ export interface RunHandle {
   sessionKey: string;
   status: "accepted" | "queued";
   duplicate?: boolean;
+  /** The stored user message of this run (absent on duplicates). */
+  messageId?: string;
 }
 
 /** The outcome of a finished run. */
