@@ -5,6 +5,7 @@
  */
 import type { Env } from "../config/paths.ts";
 import { anthropicProvider } from "./anthropic.ts";
+import { claudeCliProvider } from "./claude_cli.ts";
 import { geminiProvider } from "./gemini.ts";
 import { ollamaProvider } from "./ollama.ts";
 import { openaiChatProvider } from "./openai_chat.ts";
@@ -49,5 +50,5 @@ export const PROVIDER_FACTORIES: Readonly<Record<ProviderId, ProviderFactory>> =
     codex: unavailable("codex"),
     nearai: (settings) => openaiChatProvider("nearai", settings),
     venice: (settings) => openaiChatProvider("venice", settings),
-    "claude-cli": unavailable("claude-cli"),
+    "claude-cli": claudeCliProvider,
   };

@@ -72,7 +72,9 @@ export function createProviderRegistry(
       reasons.set(id, result.reason);
       continue;
     }
-    const raw = PROVIDER_FACTORIES[id](result.settings, options);
+    const raw = PROVIDER_FACTORIES[id](result.settings, {
+      processEnv: options.processEnv ?? env,
+    });
     built.set(
       id,
       options.retry === false ? raw : withRetries(raw, options.retry ?? {}),
