@@ -72,7 +72,12 @@ export function createProviderRegistry(
       reasons.set(id, result.reason);
       continue;
     }
-    const raw = PROVIDER_FACTORIES[id](result.settings, {
+    const factory = PROVIDER_FACTORIES[id];
+    if (factory === undefined) {
+      reasons.set(id, `this build of cara cannot call "${id}:" models yet`);
+      continue;
+    }
+    const raw = factory(result.settings, {
       processEnv: options.processEnv ?? env,
     });
     built.set(
