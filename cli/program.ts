@@ -15,6 +15,7 @@ import { pairCommand } from "./pair.ts";
 import { pluginsCommand } from "./plugins.ts";
 import { resetCommand } from "./reset.ts";
 import { restoreCommand } from "./restore.ts";
+import { setupCommand } from "./setup.ts";
 import { startCommand } from "./start.ts";
 import { statusCommand } from "./status.ts";
 import { tlsCommand } from "./tls.ts";
@@ -39,6 +40,7 @@ export const COMMANDS: readonly CommandFactory[] = [
   tlsCommand,
   chatCommand,
   verifyCommand,
+  setupCommand,
 ];
 
 /** Builds the root `cara` program for one invocation. */
