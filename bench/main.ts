@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { benchChatTurn } from "./chat_turn.ts";
 import { benchIdleRss } from "./idle_rss.ts";
 import { benchPluginCall } from "./plugin_call.ts";
 import { benchStartup } from "./startup.ts";
@@ -34,6 +35,7 @@ if (import.meta.main) {
       () => benchIdleRss(),
       () => benchWsHandshake(),
       () => benchWsRpc(),
+      () => benchChatTurn(),
       () => benchPluginCall(),
     ]
   ) {

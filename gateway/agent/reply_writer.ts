@@ -1,8 +1,10 @@
 /**
- * Stores a streaming assistant reply as it arrives: the row is appended at
- * the first delta with `incomplete: true`, rewritten at most every
- * `flushIntervalMs` while text streams, and marked complete at the end. A
- * crash mid-stream leaves the text flushed so far, still marked incomplete.
+ * Stores a streaming assistant reply as it arrives: while text streams, the
+ * row is written (appended with `incomplete: true`, then rewritten) at most
+ * once per `flushIntervalMs`, and the final text is written complete at the
+ * end. A reply that finishes within one interval costs a single write; a
+ * crash mid-stream leaves the text of the last flush, still marked
+ * incomplete. `flushIntervalMs: 0` writes on every delta.
  *
  * @module
  */
@@ -11,25 +13,22 @@ import type { MessageStore } from "../state/mod.ts";
 /** Options of {@linkcode ReplyWriter}. */
 export interface ReplyWriterOptions {
   sessionId: string;
-  /** Least time between two rewrites, in ms. */
+  /** Least time between two writes while streaming, in ms. */
   flushIntervalMs: number;
-  now?: () => number;
 }
 
 /** The stored row of one streamed reply. */
 export class ReplyWriter {
   readonly #messages: MessageStore;
   readonly #options: ReplyWriterOptions;
-  readonly #now: () => number;
   #id: string | undefined;
   #text = "";
-  #flushedAt = 0;
-  #dirty = false;
+  #written = "";
+  #timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(messages: MessageStore, options: ReplyWriterOptions) {
     this.#messages = messages;
     this.#options = options;
-    this.#now = options.now ?? performance.now.bind(performance);
   }
 
   /** The text so far. */
@@ -37,35 +36,34 @@ export class ReplyWriter {
     return this.#text;
   }
 
-  /** Adds a delta (appends the row on the first one). */
+  /** Adds a delta; schedules (or, with a 0 interval, does) a write. */
   add(delta: string): void {
     this.#text += delta;
-    if (this.#id === undefined) {
-      this.#id = this.#messages.append({
-        sessionId: this.#options.sessionId,
-        role: "assistant",
-        content: this.#text,
-        incomplete: true,
-      }).id;
-      this.#flushedAt = this.#now();
-      return;
-    }
-    this.#dirty = true;
-    if (this.#now() - this.#flushedAt >= this.#options.flushIntervalMs) {
+    if (this.#options.flushIntervalMs <= 0) return this.#write(true);
+    this.#timer ??= setTimeout(() => {
+      this.#timer = undefined;
       this.#write(true);
-    }
+    }, this.#options.flushIntervalMs);
   }
 
   /** Writes the final text; `complete: false` keeps it marked cut off. */
   finish(complete: boolean): void {
-    if (this.#id === undefined) return;
-    if (this.#dirty || complete) this.#write(!complete);
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    if (this.#text === "" && this.#id === undefined) return;
+    if (complete || this.#written !== this.#text) this.#write(!complete);
   }
 
   #write(incomplete: boolean): void {
-    if (this.#id === undefined) return;
-    this.#messages.updateContent(this.#id, this.#text, { incomplete });
-    this.#flushedAt = this.#now();
-    this.#dirty = false;
+    const text = this.#text;
+    if (this.#id === undefined) {
+      this.#id = this.#messages.append({
+        sessionId: this.#options.sessionId,
+        role: "assistant",
+        content: text,
+        incomplete,
+      }).id;
+    } else this.#messages.updateContent(this.#id, text, { incomplete });
+    this.#written = text;
   }
 }

@@ -149,6 +149,7 @@ async function turns(
     events,
     signal: run.controller.signal,
     flushIntervalMs: deps.flushIntervalMs ?? 100,
+    atomically: (fn) => deps.state.transaction(fn),
     onUsage(step) {
       context.usage.inputTokens += step.inputTokens;
       context.usage.outputTokens += step.outputTokens;

@@ -35,6 +35,8 @@ export interface TurnContext {
   events: RunEvents;
   signal: AbortSignal;
   flushIntervalMs: number;
+  /** Runs `fn` in one database transaction (one commit for the step's end). */
+  atomically<T>(fn: () => T): T;
   onUsage(usage: { inputTokens: number; outputTokens: number }): void;
 }
 
@@ -93,16 +95,28 @@ async function streamStep(
         usage.outputTokens = Math.max(usage.outputTokens, event.outputTokens);
       } else stop = event.reason;
     }
-    writer.finish(true);
   } catch (error) {
-    writer.finish(false);
+    context.atomically(() => {
+      writer.finish(false);
+      countUsage(context, total, usage);
+    });
     throw error;
-  } finally {
-    total.inputTokens += usage.inputTokens;
-    total.outputTokens += usage.outputTokens;
-    context.onUsage(usage);
   }
+  context.atomically(() => {
+    writer.finish(true);
+    countUsage(context, total, usage);
+  });
   return { text: writer.text, calls, stop };
+}
+
+function countUsage(
+  context: TurnContext,
+  total: TurnOutcome["usage"],
+  usage: TurnOutcome["usage"],
+): void {
+  total.inputTokens += usage.inputTokens;
+  total.outputTokens += usage.outputTokens;
+  context.onUsage(usage);
 }
 
 function storeCall(context: TurnContext, call: ToolCall): void {
