@@ -1,6 +1,9 @@
 import { assert, assertEquals, assertRejects } from "../../_helpers.ts";
 import { agentMethods } from "../../../gateway/agent/agent_methods.ts";
-import { agentsMethods } from "../../../gateway/agent/catalog_methods.ts";
+import {
+  agentsMethods,
+  modelsMethods,
+} from "../../../gateway/agent/catalog_methods.ts";
 import { sessionMethods } from "../../../gateway/sessions/session_methods.ts";
 import { usageMethods } from "../../../gateway/usage/usage_methods.ts";
 import { engineHarness } from "./_helpers.ts";
@@ -179,4 +182,42 @@ Deno.test("usage methods price calls from usage.pricing and can be switched off"
     1,
   );
   assertEquals((await call("usage.reset")).deleted, 1);
+});
+
+Deno.test("models.list lists configured models and agent.identity.get names the agent", async () => {
+  await using h = engineHarness({
+    config: {
+      routes: { fast: { model: "anthropic:claude-haiku", label: "Fast" } },
+      agents: {
+        list: [{
+          id: "helper",
+          identity: { name: "Helper", description: "Helps" },
+        }],
+      },
+    },
+  });
+  const source = { listModels: () => Promise.reject(new Error("offline")) };
+  const call = methodCaller([
+    ...modelsMethods({ config: () => h.config, providers: source }),
+    ...agentsMethods({ config: () => h.config }),
+  ], h.sink);
+  const models = (await call("models.list")).models as {
+    id: string;
+    name?: string;
+  }[];
+  assertEquals(models.map((m) => m.id), [
+    "anthropic:claude-fake",
+    "anthropic:claude-haiku",
+  ]);
+  assertEquals(models[1]!.name, "Fast");
+  const identity = await call("agent.identity.get", { agentId: "helper" });
+  assertEquals([identity.agentId, identity.name, identity.description], [
+    "helper",
+    "Helper",
+    "Helps",
+  ]);
+  await assertRejects(
+    () => call("agent.identity.get", { agentId: "nobody" }),
+    /no such agent/,
+  );
 });
