@@ -68,6 +68,8 @@ export interface AgentRunService extends AgentRuns {
   activeRuns(sessionKey: string): string[];
   /** A known run (active or recently finished). */
   get(runId: string): RunRecord | undefined;
+  /** Aborts every active run (gateway shutdown); returns how many. */
+  abortAll(reason: string): number;
 }
 
 /** A `wait` that ran out of time; the run goes on. */
@@ -227,5 +229,15 @@ export function createAgentRuns(deps: AgentRunsDeps): AgentRunService {
     },
 
     get: (runId) => runs.get(runId),
+
+    abortAll(reason) {
+      let count = 0;
+      for (const run of runs.values()) {
+        if (run.result !== undefined) continue;
+        run.controller.abort(new CaraError("aborted", reason));
+        count++;
+      }
+      return count;
+    },
   };
 }

@@ -160,3 +160,24 @@ Deno.test("createAgentRuns() start() refuses unknown routes, a missing model and
   ]);
   assertEquals(h.state.sessions.getByKey("k"), undefined);
 });
+
+Deno.test("createAgentRuns() abortAll() ends every active run", async () => {
+  await using h = engineHarness();
+  h.peer.push({ steps: [{ hang: true }] });
+  const a = await h.runs.start({
+    message: "a",
+    sessionKey: "x1",
+    source: "ws",
+  });
+  const b = await h.runs.start({
+    message: "b",
+    sessionKey: "x2",
+    source: "ws",
+  });
+  assertEquals(h.runs.abortAll("gateway stopping"), 2);
+  assertEquals((await h.runs.wait(a.runId)).status, "aborted");
+  assertEquals(
+    (await h.runs.wait(b.runId)).error,
+    "The run was aborted: gateway stopping",
+  );
+});
