@@ -5,6 +5,7 @@
  */
 import type { Env } from "../config/paths.ts";
 import { anthropicProvider } from "./anthropic.ts";
+import { bedrockProvider } from "./bedrock.ts";
 import { claudeCliProvider } from "./claude_cli.ts";
 import { geminiProvider } from "./gemini.ts";
 import { ollamaProvider } from "./ollama.ts";
@@ -24,13 +25,14 @@ export type ProviderFactory = (
   options: ProviderFactoryOptions,
 ) => Provider;
 
-/** Every provider constructor; bedrock, vertex and codex are not built yet. */
+/** Every provider constructor; vertex and codex are not built yet. */
 export const PROVIDER_FACTORIES: Readonly<
   Partial<Record<ProviderId, ProviderFactory>>
 > = {
   anthropic: anthropicProvider,
   openai: (settings) => openaiChatProvider("openai", settings),
   gemini: geminiProvider,
+  bedrock: bedrockProvider,
   ollama: ollamaProvider,
   nearai: (settings) => openaiChatProvider("nearai", settings),
   venice: (settings) => openaiChatProvider("venice", settings),

@@ -34,6 +34,8 @@ export interface ConformanceTarget {
   ): { id: string; content: string; isError: boolean }[];
   /** Scenario name → why this provider cannot run it. */
   skips?: Record<string, string>;
+  /** Starts the fake instead of `startLlmPeer(wire)` (e.g. one that also checks signatures). */
+  startPeer?(wire: WireEncoder): LlmPeer;
 }
 
 /** Collects a stream, returning the events and the error it ended with. */
@@ -262,7 +264,7 @@ export function runConformance(target: ConformanceTarget): void {
       }`,
       ignore: skip !== undefined,
       async fn() {
-        await using peer = startLlmPeer(target.wire);
+        await using peer = (target.startPeer ?? startLlmPeer)(target.wire);
         await scenario(peer, target.build(peer.origin), target);
       },
     });
