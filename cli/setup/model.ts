@@ -54,9 +54,8 @@ export function setupModelRef(provider: SetupProvider, input: string): string {
 }
 
 function checked(ref: string, fail: (what: string) => CaraError): string {
+  if (ref.endsWith(":")) throw fail(`expected a model id after "${ref}"`);
   const problem = modelRefProblem(ref);
-  if (problem !== null || ref.endsWith(":")) {
-    throw fail(problem ?? `expected a model id after "${ref}"`);
-  }
+  if (problem !== null) throw fail(problem);
   return ref;
 }
