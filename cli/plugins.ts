@@ -1,16 +1,26 @@
 /**
- * `cara plugins …`: the plugin commands that need no running gateway.
- * `status|bins|install|update` talk to the gateway and are added next to
- * `wit` once the WS client exists.
+ * `cara plugins …`: `wit` (no gateway needed), `status`, `bins`, `install`
+ * and `update` over the WS methods `plugins.*` (cli.md §4), and the hidden
+ * `__host` that runs an untrusted plugin's sandbox process.
  *
  * @module
  */
-import { Command } from "@commander-js/extra-typings";
+import { Command, Option } from "@commander-js/extra-typings";
 import { join, resolve } from "node:path";
 import { writeFileAtomic } from "../gateway/config/atomic_write.ts";
+import { resolveStateDir } from "../gateway/config/paths.ts";
 import { CaraError } from "../gateway/errors.ts";
+import type { PluginsStatusReport } from "../plugins/loader/status.ts";
 import { PLUGIN_WIT } from "../wit/plugin_wit.ts";
+import {
+  type ConnectionFlags,
+  openGatewaySession,
+} from "./client/gateway_session.ts";
 import type { CliContext } from "./context.ts";
+import { CliError } from "./errors.ts";
+import { stagePluginFile } from "./plugin_file_staging.ts";
+import { parsePort } from "./status.ts";
+import { sanitizeJson, stripTerminalUnsafe } from "./terminal_text.ts";
 
 /** The file name plugin toolchains expect (`wit/plugin.wit`). */
 export const WIT_FILE_NAME = "plugin.wit";
@@ -71,10 +81,236 @@ function hostCommand() {
     });
 }
 
+/** Adds the connection flags shared by the gateway commands. */
+function connected(name: string) {
+  return new Command(name)
+    .option(
+      "-p, --port <port>",
+      "gateway port (default: gateway.port, else 18789)",
+      parsePort,
+    )
+    .option("--host <host>", "gateway host", "127.0.0.1")
+    .option("--tls", "connect with wss:// (TLS)")
+    .option("--trust", "with --tls: pin the gateway's certificate on first use")
+    .option("--allow-plaintext", "allow ws:// to a non-loopback host")
+    .option("--json", "print the response as JSON");
+}
+
+function printJson(ctx: CliContext, value: unknown): void {
+  ctx.io.out(`${JSON.stringify(sanitizeJson(value), null, 2)}\n`);
+}
+
+const STATES = ["active", "disabled", "ignored", "failed"] as const;
+
+/** The plugins.status filters of `cara plugins status`. */
+export interface StatusFilters {
+  name?: string;
+  pluginId?: string;
+  source?: string;
+  state?: string;
+  onlyFailed?: true;
+}
+
+/** Applies the client-side filters of `cara plugins status`. */
+export function filterStatus(
+  report: PluginsStatusReport,
+  filters: StatusFilters,
+): PluginsStatusReport {
+  return {
+    ...report,
+    plugins: report.plugins.filter((p) =>
+      (filters.name === undefined || p.name === filters.name) &&
+      (filters.pluginId === undefined || p.pluginId === filters.pluginId) &&
+      (filters.source === undefined || p.source === filters.source) &&
+      (filters.state === undefined || p.state === filters.state) &&
+      (!filters.onlyFailed || p.state === "failed")
+    ),
+  };
+}
+
+/** The human form of a (filtered) plugins.status report. */
+export function formatStatus(report: PluginsStatusReport): string {
+  const lines = [
+    `Plugins enabled: ${report.pluginsEnabled}`,
+    `Configured plugin paths: ${report.configuredPluginPathCount}`,
+    `Restart required for changes: ${report.restartRequiredForChanges}`,
+    `Activation errors: ${report.activationErrorCount}`,
+  ];
+  if (report.plugins.length === 0) lines.push("No plugins match.");
+  for (const p of report.plugins) {
+    lines.push(
+      `${p.name} [${p.source}] ${p.state} (enabled: ${p.enabled}, pluginId: ${
+        p.pluginId ?? "-"
+      })`,
+    );
+    if (p.reason) lines.push(`  reason: ${p.reason}`);
+  }
+  return `${stripTerminalUnsafe(lines.join("\n"))}\n`;
+}
+
+function statusCommand(ctx: CliContext) {
+  return connected("status")
+    .description("show the activation state of every plugin")
+    .option("--name <name>", "only the plugin with this name")
+    .option("--plugin-id <id>", "only the plugin with this runtime id")
+    .addOption(
+      new Option("--source <source>", "only this source").choices(
+        ["managed", "config"] as const,
+      ),
+    )
+    .addOption(new Option("--state <state>", "only this state").choices(STATES))
+    .option("--only-failed", "only plugins that failed")
+    .option(
+      "--strict",
+      "exit 1 on activation errors, no match, or a match that is not active",
+    )
+    .action(async (options) => {
+      await using client = await openGatewaySession(ctx, options, {
+        role: "operator",
+        scopes: ["operator.read"],
+      });
+      const report = filterStatus(
+        await client.request("plugins.status", {}) as PluginsStatusReport,
+        options,
+      );
+      if (options.json) printJson(ctx, report);
+      else ctx.io.out(formatStatus(report));
+      if (
+        options.strict &&
+        (report.activationErrorCount > 0 || report.plugins.length === 0 ||
+          report.plugins.some((p) => p.state !== "active"))
+      ) {
+        throw new CliError(
+          "Plugin check failed: --strict wants no activation errors and every listed plugin active",
+        );
+      }
+    });
+}
+
+function binsCommand(ctx: CliContext) {
+  return connected("bins")
+    .description("list the plugin artifacts in the managed plugins dir")
+    .action(async (options) => {
+      await using client = await openGatewaySession(ctx, options, {
+        role: "operator",
+        scopes: ["operator.read"],
+      });
+      const result = await client.request("plugins.bins", {}) as {
+        bins?: { name: string }[];
+      };
+      if (options.json) return printJson(ctx, result);
+      const names = (result.bins ?? []).map((b) => b.name).sort();
+      ctx.io.out(
+        names.length === 0
+          ? "No managed plugin binaries found.\n"
+          : `${stripTerminalUnsafe(names.join("\n"))}\n`,
+      );
+    });
+}
+
+interface InstallOptions extends ConnectionFlags {
+  url?: string;
+  file?: string;
+  version?: string;
+  publisherKey?: string;
+  signature?: string;
+  json?: true;
+}
+
+async function runInstall(
+  ctx: CliContext,
+  mode: "install" | "update",
+  name: string,
+  options: InstallOptions,
+): Promise<void> {
+  const params: Record<string, string> = { name: name.trim() };
+  for (const key of ["url", "version", "publisherKey", "signature"] as const) {
+    const value = options[key]?.trim();
+    if (value) params[key] = value;
+  }
+  await using client = await openGatewaySession(ctx, options, {
+    role: "operator",
+    scopes: ["operator.admin"],
+  });
+  const staged = options.file === undefined ? undefined : await stagePluginFile(
+    resolveStateDir(ctx.env),
+    params.name!,
+    resolve(ctx.cwd, options.file),
+  );
+  let result: Record<string, unknown>;
+  try {
+    result = await client.request(`plugins.${mode}`, params) as Record<
+      string,
+      unknown
+    >;
+  } catch (error) {
+    await staged?.rollback().catch((cleanup) =>
+      ctx.io.err(
+        `Error: restoring the previous artifact failed: ${
+          cleanup instanceof Error ? cleanup.message : String(cleanup)
+        }\n`,
+      )
+    );
+    throw error;
+  }
+  await staged?.commit();
+  if (options.json) return printJson(ctx, result);
+  const activation = (result.activation ?? {}) as Record<string, unknown>;
+  ctx.io.out(
+    stripTerminalUnsafe(
+      [
+        `Plugin ${mode} requested`,
+        `Name: ${String(result.name ?? name)}`,
+        `Version: ${String(result.version ?? "-")}`,
+        `Activation: ${String(activation.state)} (${
+          String(activation.message)
+        })`,
+      ].join("\n"),
+    ) + "\n",
+  );
+}
+
+function installCommand(ctx: CliContext, mode: "install" | "update") {
+  return connected(mode)
+    .description(
+      mode === "install"
+        ? "install a managed plugin from a URL or a local file"
+        : "update an installed managed plugin from a URL or a local file",
+    )
+    .argument("<name>", "managed plugin name (letters, digits, - and _)")
+    .addOption(
+      new Option("--url <url>", "download the component").conflicts("file"),
+    )
+    .addOption(
+      new Option("--file <path>", "stage a local component (loopback gateway)")
+        .conflicts("url"),
+    )
+    .option("--version <version>", "version to record")
+    .option("--publisher-key <hex>", "Ed25519 publisher public key (hex)")
+    .option("--signature <hex>", "Ed25519 signature of the artifact (hex)")
+    .addHelpText(
+      "after",
+      `\nExamples:\n  cara plugins ${mode} weather --url https://example.com/weather.wasm\n  cara plugins ${mode} weather --file ./weather.wasm --publisher-key <hex> --signature <hex>\n`,
+    )
+    .action(async function (name, options) {
+      if ((options.url === undefined) === (options.file === undefined)) {
+        this.error("error: pass exactly one of --url and --file", {
+          exitCode: 2,
+          code: "cara.usage",
+        });
+      }
+      await runInstall(ctx, mode, name, options);
+    });
+}
+
 /** `cara plugins …`. */
 export function pluginsCommand(ctx: CliContext): Command {
   return new Command("plugins")
     .description("inspect and manage WebAssembly plugins")
+    .addCommand(statusCommand(ctx))
+    .addCommand(binsCommand(ctx))
+    .addCommand(installCommand(ctx, "install"))
+    .addCommand(installCommand(ctx, "update"))
     .addCommand(witCommand(ctx))
     .addCommand(hostCommand(), { hidden: true });
 }
