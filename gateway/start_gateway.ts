@@ -168,6 +168,7 @@ export async function startGateway(
     cleanups.push(() => server.shutdown());
     // Runs before the listener drains: clients get the `shutdown` event first.
     cleanups.push(() => protocol.hub.shutdown({ reason: "gateway stopping" }));
+    cleanups.push(() => void protocol.runs.abortAll("gateway stopping"));
     log.info("Gateway listening", {
       url: server.url,
       stateDir,

@@ -6,6 +6,9 @@
  * @module
  */
 import type { Hono } from "hono";
+import { agentMethods } from "../agent/agent_methods.ts";
+import { agentsMethods, modelsMethods } from "../agent/catalog_methods.ts";
+import { type AgentRunService, createAgentRuns } from "../agent/runs.ts";
 import { createAuthServices } from "../auth/auth_services.ts";
 import { createConnectAuthenticator } from "../auth/connect_authenticator.ts";
 import { serviceAuth } from "../auth/http_service_auth.ts";
@@ -17,9 +20,16 @@ import type { CredentialLookup } from "../auth/server_credentials.ts";
 import { BUILD_INFO } from "../build_info.ts";
 import { ConfigEditor } from "../config/config_editor.ts";
 import type { SecretKeyring } from "../config/mod.ts";
-import type { Env } from "../config/paths.ts";
+import { type Env, resolveMemoryDir } from "../config/paths.ts";
 import { configMethods } from "../config/ws_methods.ts";
 import { controlRoutes } from "../control/routes.ts";
+import { hookRoutes } from "../hooks/routes.ts";
+import { openaiCompatRoutes } from "../openai_compat/routes.ts";
+import { sessionMethods } from "../sessions/session_methods.ts";
+import { builtinTools } from "../tools/builtin_tools.ts";
+import { toolsHttpRoutes } from "../tools_http/routes.ts";
+import { usageMethods } from "../usage/usage_methods.ts";
+import { UsageTracker } from "../usage/usage_tracker.ts";
 import type { Logger } from "../logs/logger.ts";
 import {
   ConnectionHub,
@@ -37,6 +47,7 @@ import {
   systemMethods,
 } from "../system/mod.ts";
 import type { ConfigReloader } from "./config_reloader.ts";
+import { liveProviders } from "./live_providers.ts";
 
 /** What {@linkcode wireProtocol} needs from the composition root. */
 export interface ProtocolWiringOptions {
@@ -54,11 +65,12 @@ export interface ProtocolWiringOptions {
   uptimeMs: () => number;
 }
 
-/** The wired protocol: routes to mount, the hub to stop, the editor for reloads. */
+/** The wired protocol: routes to mount, the hub to stop, the editor for reloads, the runs to abort. */
 export interface ProtocolWiring {
   routes(app: Hono<GatewayEnv>): void;
   hub: ConnectionHub;
   editor: ConfigEditor;
+  runs: AgentRunService;
 }
 
 /** Builds the hub, registry, authenticator and routes. */
@@ -80,6 +92,30 @@ export function wireProtocol(options: ProtocolWiringOptions): ProtocolWiring {
     reloader,
     events: hub,
     audit: state.audit,
+  });
+  const providers = liveProviders({
+    config,
+    env,
+    onKeptPrevious: () =>
+      logger.warn(
+        "gateway.agent",
+        "The reloaded config configures no LLM provider: keeping the previous providers",
+      ),
+  });
+  const usage = new UsageTracker(state.usage, { config });
+  const tools = builtinTools({
+    config: config(),
+    sessions: state.sessions,
+    memoryDir: resolveMemoryDir(env),
+  });
+  const runs = createAgentRuns({
+    state,
+    events: hub,
+    config,
+    providers,
+    usage,
+    tools,
+    logger: logger.child("gateway.agent"),
   });
   const registry = new MethodRegistry()
     .register(systemMethods({
@@ -103,7 +139,14 @@ export function wireProtocol(options: ProtocolWiringOptions): ProtocolWiring {
     )
     .register(devicePairingMethods(auth))
     .register(nodePairingMethods(auth))
+    .register(agentMethods({ runs, sessions: state.sessions, config }))
+    .register(agentsMethods({ config }))
+    .register(modelsMethods({ config, providers }))
+    .register(sessionMethods({ state, config }))
+    .register(usageMethods({ state, tracker: usage, config }))
     .advertiseEvents([
+      "agent",
+      "chat",
       ...SYSTEM_EVENTS,
       "config.changed",
       "device.pair.requested",
@@ -136,12 +179,13 @@ export function wireProtocol(options: ProtocolWiringOptions): ProtocolWiring {
     onConnected: (conn) => presence.connected(conn),
     onDisconnected: (conn) => presence.disconnected(conn),
   });
+  const service = serviceAuth({ config, env, limiter: auth.limiter });
   const control = controlRoutes({
     env,
     keyring,
     reloader,
     editor,
-    auth: serviceAuth({ config, env, limiter: auth.limiter }),
+    auth: service,
     tls: options.tls,
     version: BUILD_INFO.version,
     startedAtMs: Date.now() - options.uptimeMs(),
@@ -150,8 +194,12 @@ export function wireProtocol(options: ProtocolWiringOptions): ProtocolWiring {
     routes(app) {
       app.get("/ws", ws);
       control(app);
+      openaiCompatRoutes({ config, providers, auth: service })(app);
+      toolsHttpRoutes({ config, tools: () => tools, auth: service })(app);
+      hookRoutes({ config, runs })(app);
     },
     hub,
     editor,
+    runs,
   };
 }
