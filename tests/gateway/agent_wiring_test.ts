@@ -141,3 +141,40 @@ Deno.test("cara verify --outcome local-chat passes against a running gateway wit
   assertEquals(result.code, 0, result.stdout + result.stderr);
   assert(result.stdout.includes("PASS"), result.stdout);
 });
+
+Deno.test("cara chat in a terminal talks to the real gateway and its provider", async () => {
+  using dir = tempDir();
+  await using peer = startLlmPeer(anthropicWire);
+  peer.script(
+    { kind: "stream", text: ["Hi", ", human"], usage: { input: 5, output: 2 } },
+    {
+      kind: "stream",
+      text: ["Second", " answer"],
+      usage: { input: 9, output: 2 },
+    },
+  );
+  await writeConfig(dir.path);
+  const env = { ...envFor(dir.path, peer.origin), NO_COLOR: "1" };
+  await using gateway = await spawnGateway(["start", "--port", "0", "-q"], env);
+  const { runCaraInPty } = await import("../cli/_pty.ts");
+  const { code, output } = await runCaraInPty([
+    "chat",
+    "-p",
+    String(gateway.port),
+  ], {
+    env,
+    steps: [
+      { wait: "> ", send: "hello\r" },
+      { wait: "Hi, human", send: "and again\r" },
+      { wait: "Second answer", send: "/exit\r" },
+    ],
+  });
+  assertEquals(code, 0, output);
+  // The second request carries the first exchange as history.
+  const second = peer.requests[1]!.body as { messages: { role: string }[] };
+  assertEquals(second.messages.map((m) => m.role), [
+    "user",
+    "assistant",
+    "user",
+  ]);
+});
