@@ -6,6 +6,8 @@
  *
  * @module
  */
+import { profileSettings } from "../auth_profiles/provider_credentials.ts";
+import type { ProfileCredentials } from "../auth_profiles/types.ts";
 import type { CaraConfig } from "../config/schema.ts";
 import type { Env } from "../config/paths.ts";
 import type { ProviderId } from "./types.ts";
@@ -19,6 +21,8 @@ export interface ProviderSettings {
   headers?: Record<string, string>;
   /** Provider-specific values (`region`, `accessKeyId`, `path`, …). */
   options?: Record<string, string>;
+  /** An auth profile (OAuth or setup token) used in place of `apiKey`. */
+  credentials?: ProfileCredentials;
 }
 
 /** A provider that can be built, or why not. */
@@ -108,17 +112,20 @@ const RESOLVERS: Record<
   anthropic(env, c) {
     const s = section(c, "anthropic");
     const apiKey = pick(env, ["ANTHROPIC_API_KEY"], s.apiKey);
+    const url = pick(env, ["ANTHROPIC_BASE_URL"], s.baseUrl) ??
+      "https://api.anthropic.com";
     if (apiKey === undefined) {
-      return s.authProfile === undefined
-        ? missing("ANTHROPIC_API_KEY or anthropic.apiKey")
-        : {
-          configured: false,
-          reason:
-            `"anthropic.authProfile" setup-token profiles are not supported yet; set ANTHROPIC_API_KEY or anthropic.apiKey`,
-        };
+      if (s.authProfile === undefined) {
+        return missing(
+          "ANTHROPIC_API_KEY, anthropic.apiKey or anthropic.authProfile",
+        );
+      }
+      const profile = profileSettings("anthropic", s.authProfile, env, c);
+      return "reason" in profile
+        ? { configured: false, reason: profile.reason }
+        : ok(undefined, url, { credentials: profile.credentials });
     }
-    const url = pick(env, ["ANTHROPIC_BASE_URL"], s.baseUrl);
-    return ok(apiKey, url ?? "https://api.anthropic.com");
+    return ok(apiKey, url);
   },
   openai(env, c) {
     const s = section(c, "openai");
@@ -211,6 +218,9 @@ const RESOLVERS: Record<
       String(s.gcloudTokenTimeoutMs ?? ""),
     );
     if (timeout !== undefined) options.gcloudTokenTimeoutMs = timeout;
+    const globals = pick(env, ["VERTEX_GLOBAL_MODELS"]) ??
+      (Array.isArray(s.globalModels) ? s.globalModels.join(",") : undefined);
+    if (globals !== undefined) options.globalModels = globals;
     const url = pick(env, ["VERTEX_BASE_URL"], s.baseUrl);
     return ok(
       undefined,
@@ -218,14 +228,24 @@ const RESOLVERS: Record<
       { options },
     );
   },
-  codex(_env, c) {
-    return section(c, "codex").authProfile === undefined
-      ? missing("codex.authProfile")
-      : {
-        configured: false,
-        reason:
-          `"codex.authProfile" OAuth profiles are not supported yet; use "openai:" with OPENAI_API_KEY`,
-      };
+  codex(env, c) {
+    const s = section(c, "codex");
+    if (s.authProfile === undefined) {
+      return missing(
+        'codex.authProfile (sign in with "cara setup --provider codex")',
+      );
+    }
+    const profile = profileSettings("codex", s.authProfile, env, c);
+    if ("reason" in profile) {
+      return { configured: false, reason: profile.reason };
+    }
+    const options: Record<string, string> = {};
+    const model = pick({}, [], s.model);
+    if (model !== undefined) options.defaultModel = model;
+    return ok(undefined, pick({}, [], s.baseUrl) ?? "https://api.openai.com", {
+      credentials: profile.credentials,
+      options,
+    });
   },
   "claude-cli"(env, c) {
     const s = section(c, "claudeCli");

@@ -89,7 +89,7 @@ Deno.test("providerSettings() lets env beat config and trims trailing slashes", 
     {
       configured: false,
       reason:
-        `"anthropic.authProfile" setup-token profiles are not supported yet; set ANTHROPIC_API_KEY or anthropic.apiKey`,
+        `"anthropic.authProfile" is not a profile id such as "anthropic:default"; run "cara setup --provider anthropic"`,
     },
   );
   assertEquals(
