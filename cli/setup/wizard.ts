@@ -22,7 +22,7 @@ import {
   SETUP_PROVIDERS,
   type SetupProvider,
 } from "./providers.ts";
-import { answered } from "./wizard_cancel.ts";
+import { answered, wizardOutput } from "./wizard_io.ts";
 import { askProviderKey } from "./wizard_credentials.ts";
 import { setupPreflight, writeSetup } from "./write.ts";
 
@@ -40,9 +40,10 @@ export async function runSetupWizard(
   options: { force: boolean },
 ): Promise<void> {
   const path = await setupPreflight(ctx, options);
-  clack.intro("cara setup");
+  clack.intro("cara setup", wizardOutput());
   const provider = answered(
     await clack.select<SetupProvider>({
+      ...wizardOutput(),
       message: "LLM provider",
       options: SETUP_PROVIDERS.map((id) => ({
         value: id,
@@ -57,6 +58,7 @@ export async function runSetupWizard(
     provider,
     answered(
       await clack.text({
+        ...wizardOutput(),
         message: `Model (provider:model or a bare ${provider} id)`,
         placeholder: PROVIDER_FACTS[provider].example,
         validate: (value) => modelProblem(provider, value ?? ""),
@@ -74,6 +76,7 @@ export async function runSetupWizard(
   };
   const outcome = answered(
     await clack.select<"local-chat" | "hooks">({
+      ...wizardOutput(),
       message: "What do you want to use first?",
       options: [
         { value: "local-chat", label: "local chat (cara chat)" },
@@ -84,6 +87,7 @@ export async function runSetupWizard(
   if (outcome === "hooks") answers.hooksToken = randomHex(32);
   answers.controlUi = answered(
     await clack.confirm({
+      ...wizardOutput(),
       message: "Enable the Control UI?",
       initialValue: false,
     }),
@@ -91,13 +95,14 @@ export async function runSetupWizard(
   await writeSetup(ctx, setupPlan(answers, ctx.env), path);
   const verify = answered(
     await clack.confirm({
+      ...wizardOutput(),
       message:
         `Run "cara verify --outcome ${outcome}" now? (the gateway must be running)`,
       initialValue: false,
     }),
   );
   if (verify) await runVerify(ctx, outcome, answers.port);
-  clack.outro("Setup done.");
+  clack.outro("Setup done.", wizardOutput());
 }
 
 function modelProblem(provider: SetupProvider, value: string) {
@@ -112,6 +117,7 @@ function modelProblem(provider: SetupProvider, value: string) {
 async function askGatewayAuth(): Promise<GatewayAuthAnswer> {
   const mode = answered(
     await clack.select<"token" | "password">({
+      ...wizardOutput(),
       message: "Gateway auth",
       options: [
         { value: "token", label: "token", hint: "recommended" },
@@ -121,6 +127,7 @@ async function askGatewayAuth(): Promise<GatewayAuthAnswer> {
   );
   const custom = answered(
     await clack.select<boolean>({
+      ...wizardOutput(),
       message: `Gateway ${mode}`,
       options: [
         { value: false, label: "generate one" },
@@ -131,6 +138,7 @@ async function askGatewayAuth(): Promise<GatewayAuthAnswer> {
   const secret = custom
     ? answered(
       await clack.password({
+        ...wizardOutput(),
         message: `Gateway ${mode} (at least 16 characters)`,
         validate: (v) =>
           (v ?? "").trim().length >= 16 && !/\s/.test((v ?? "").trim())
@@ -147,6 +155,7 @@ async function askGatewayAuth(): Promise<GatewayAuthAnswer> {
 async function askBind(): Promise<"loopback" | "lan"> {
   const bind = answered(
     await clack.select<"loopback" | "lan">({
+      ...wizardOutput(),
       message: "Listen on",
       options: [
         { value: "loopback", label: "loopback (this machine only)" },
@@ -157,6 +166,7 @@ async function askBind(): Promise<"loopback" | "lan"> {
   if (bind === "loopback") return bind;
   const sure = answered(
     await clack.confirm({
+      ...wizardOutput(),
       message: "Other machines on the network will reach the gateway. Sure?",
       initialValue: false,
     }),
@@ -167,6 +177,7 @@ async function askBind(): Promise<"loopback" | "lan"> {
 async function askPort(): Promise<number> {
   const text = answered(
     await clack.text({
+      ...wizardOutput(),
       message: "Port",
       defaultValue: String(DEFAULT_PORT),
       placeholder: String(DEFAULT_PORT),
@@ -192,6 +203,6 @@ async function runVerify(
     );
   } catch (error) {
     if (!(error instanceof CliError)) throw error;
-    clack.log.warn(`Verify did not pass: ${error.message}`);
+    clack.log.warn(`Verify did not pass: ${error.message}`, wizardOutput());
   }
 }

@@ -11,7 +11,7 @@ import { CONFIG_PASSWORD_ENV } from "../../gateway/config/secrets/keyring.ts";
 import { checkProviderLive } from "./live_check.ts";
 import { DEFAULT_PORT, setupPlan } from "./plan.ts";
 import { PROVIDER_FACTS, type SetupProvider } from "./providers.ts";
-import { answered } from "./wizard_cancel.ts";
+import { answered, wizardOutput } from "./wizard_io.ts";
 
 /**
  * Asks for the provider key; `null` means "write the `${ENV}` placeholder".
@@ -29,6 +29,7 @@ export async function askProviderKey(
       `${
         PROVIDER_FACTS[provider].label
       } reads its credentials from the environment; setup writes \${…} placeholders for them.`,
+      wizardOutput(),
     );
     await report(provider, model, null, env);
     return null;
@@ -36,6 +37,7 @@ export async function askProviderKey(
   if (env[key.env]?.trim()) {
     clack.log.info(
       `Using ${key.env} from the environment (the config refers to it as \${${key.env}}).`,
+      wizardOutput(),
     );
     await report(provider, model, null, env);
     return null;
@@ -44,12 +46,14 @@ export async function askProviderKey(
     clack.log.warn(
       `${key.env} is not set and ${CONFIG_PASSWORD_ENV} is not set, so setup will not store a key in plain text: ` +
         `it writes \${${key.env}}. Export ${key.env} before "cara start", or set ${CONFIG_PASSWORD_ENV} and rerun setup to store the key sealed.`,
+      wizardOutput(),
     );
     return null;
   }
   for (;;) {
     const typed = answered(
       await clack.password({
+        ...wizardOutput(),
         message: `${key.env}${
           key.optional ? " (optional, Enter to skip)" : ""
         } — stored sealed`,
@@ -64,6 +68,7 @@ export async function askProviderKey(
     if (check !== "failed") return typed;
     const keep = answered(
       await clack.confirm({
+        ...wizardOutput(),
         message: "Keep this key anyway?",
         initialValue: false,
       }),
@@ -90,7 +95,7 @@ async function report(
     bind: "loopback",
     port: DEFAULT_PORT,
   }, checkEnv);
-  const spin = clack.spinner();
+  const spin = clack.spinner(wizardOutput());
   spin.start(`Checking the credentials with ${PROVIDER_FACTS[provider].label}`);
   const check = await checkProviderLive(plan.value, model, checkEnv);
   const text = `Credentials check ${check.result}: ${check.detail}`;
