@@ -12,6 +12,7 @@ import { ollamaProvider } from "./ollama.ts";
 import { openaiChatProvider } from "./openai_chat.ts";
 import type { ProviderSettings } from "./settings.ts";
 import type { Provider, ProviderId } from "./types.ts";
+import { vertexProvider } from "./vertex.ts";
 
 /** What the registry passes to every provider constructor besides its settings. */
 export interface ProviderFactoryOptions {
@@ -25,7 +26,7 @@ export type ProviderFactory = (
   options: ProviderFactoryOptions,
 ) => Provider;
 
-/** Every provider constructor; vertex and codex are not built yet. */
+/** Every provider constructor; codex is not built yet. */
 export const PROVIDER_FACTORIES: Readonly<
   Partial<Record<ProviderId, ProviderFactory>>
 > = {
@@ -33,6 +34,8 @@ export const PROVIDER_FACTORIES: Readonly<
   openai: (settings) => openaiChatProvider("openai", settings),
   gemini: geminiProvider,
   bedrock: bedrockProvider,
+  vertex: (settings, options) =>
+    vertexProvider(settings, { env: options.processEnv ?? {} }),
   ollama: ollamaProvider,
   nearai: (settings) => openaiChatProvider("nearai", settings),
   venice: (settings) => openaiChatProvider("venice", settings),

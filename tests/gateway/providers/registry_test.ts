@@ -43,20 +43,13 @@ Deno.test("registry.resolve() keeps the model id after the first colon", () => {
   assertEquals(registry.resolve("ollama:llama3:8b").model, "llama3:8b");
 });
 
-Deno.test("registry.resolve() names providers this build cannot call yet", () => {
+Deno.test("registry.resolve() sends gemini: to Vertex when only Vertex is configured", () => {
   const registry = createProviderRegistry(
     configOf({ vertex: { projectId: "p1" } }),
     {},
   );
-  assertEquals(registry.configured(), []);
-  assertEquals(
-    registry.whyNotConfigured("vertex"),
-    `this build of cara cannot call "vertex:" models yet`,
-  );
-  assertEquals(
-    assertThrowsRouting(() => registry.resolve("gemini:gemini-2.5-pro")).code,
-    "provider_not_configured",
-  );
+  assertEquals(registry.configured(), ["vertex"]);
+  assertEquals(registry.resolve("gemini:gemini-2.5-pro").provider.id, "vertex");
 });
 
 Deno.test("providerSettings() lets env beat config and trims trailing slashes", () => {
