@@ -47,7 +47,10 @@ export const COMMANDS: readonly CommandFactory[] = [
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command("cara")
     .description("cara: a self-hosted personal AI assistant gateway")
-    .version(BUILD_INFO.version, "-V, --version", "print the version number");
+    .version(BUILD_INFO.version, "-V, --version", "print the version number")
+    // Root options only before the command: `cara plugins install x --version 1.2.0`
+    // must reach the subcommand, not print cara's own version.
+    .enablePositionalOptions();
   for (const factory of COMMANDS) {
     const command = factory(ctx);
     const isDefault = command.name() === "start";

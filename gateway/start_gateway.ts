@@ -33,7 +33,8 @@ import {
 } from "./state/mod.ts";
 import { authConfigured } from "./start/auth_configured.ts";
 import { ConfigReloader } from "./start/config_reloader.ts";
-import { credentialLookup } from "./start/credential_lookup.ts";
+import { DeferredCredentialStore } from "./start/deferred_credentials.ts";
+import { startPluginRuntime } from "../plugins/runtime/plugin_runtime.ts";
 import { wireProtocol } from "./start/protocol_wiring.ts";
 import { resolveGatewayTls } from "./tls/resolve.ts";
 
@@ -133,6 +134,15 @@ export async function startGateway(
       version: BUILD_INFO.version,
       commit: BUILD_INFO.commit,
     });
+    const credentials = new DeferredCredentialStore(options.env);
+    const plugins = await startPluginRuntime({
+      stateDir,
+      config: () => reloader.current.config,
+      logger,
+      credentials,
+      env: options.env,
+    });
+    cleanups.push(() => plugins.close());
     const protocol = wireProtocol({
       env: options.env,
       keyring,
@@ -141,7 +151,9 @@ export async function startGateway(
       logger,
       metrics,
       tls: tls !== null,
-      lookup: credentialLookup(options.env),
+      lookup: credentials.lookup,
+      plugins,
+      stateDir,
       uptimeMs,
     });
     const app = createGatewayApp({

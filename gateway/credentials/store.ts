@@ -20,7 +20,9 @@ export type CredentialBackend =
   | "secret-service"
   | "windows-credential-manager"
   | "encrypted-file"
-  | "none";
+  | "none"
+  /** Not opened yet (see gateway/start/deferred_credentials.ts). */
+  | "deferred";
 
 /** A place to keep secrets. */
 export interface CredentialStore {

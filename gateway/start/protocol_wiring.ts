@@ -48,6 +48,8 @@ import {
 } from "../system/mod.ts";
 import type { ConfigReloader } from "./config_reloader.ts";
 import { liveProviders } from "./live_providers.ts";
+import type { PluginRuntime } from "../../plugins/runtime/plugin_runtime.ts";
+import { pluginsMethods } from "../../plugins/ws_methods.ts";
 
 /** What {@linkcode wireProtocol} needs from the composition root. */
 export interface ProtocolWiringOptions {
@@ -61,6 +63,9 @@ export interface ProtocolWiringOptions {
   tls: boolean;
   /** Credential-store lookup for the gateway token/password (last in the chain). */
   lookup?: CredentialLookup;
+  /** The running plugins: their methods, tools and webhook routes. */
+  plugins: PluginRuntime;
+  stateDir: string;
   /** Monotonic uptime of the gateway. */
   uptimeMs: () => number;
 }
@@ -103,11 +108,14 @@ export function wireProtocol(options: ProtocolWiringOptions): ProtocolWiring {
       ),
   });
   const usage = new UsageTracker(state.usage, { config });
-  const tools = builtinTools({
-    config: config(),
-    sessions: state.sessions,
-    memoryDir: resolveMemoryDir(env),
-  });
+  const tools = [
+    ...builtinTools({
+      config: config(),
+      sessions: state.sessions,
+      memoryDir: resolveMemoryDir(env),
+    }),
+    ...options.plugins.tools(),
+  ];
   const runs = createAgentRuns({
     state,
     events: hub,
@@ -144,6 +152,13 @@ export function wireProtocol(options: ProtocolWiringOptions): ProtocolWiring {
     .register(modelsMethods({ config, providers }))
     .register(sessionMethods({ state, config }))
     .register(usageMethods({ state, tracker: usage, config }))
+    .register(pluginsMethods({
+      runtime: options.plugins,
+      stateDir: options.stateDir,
+      env,
+      config,
+      keyring,
+    }))
     .advertiseEvents([
       "agent",
       "chat",
@@ -197,6 +212,7 @@ export function wireProtocol(options: ProtocolWiringOptions): ProtocolWiring {
       openaiCompatRoutes({ config, providers, auth: service })(app);
       toolsHttpRoutes({ config, tools: () => tools, auth: service })(app);
       hookRoutes({ config, runs })(app);
+      options.plugins.webhookRoutes(app);
     },
     hub,
     editor,

@@ -107,7 +107,9 @@ async function call(
   instance: Instance,
   message: CallMessage,
 ): Promise<DoneMessage> {
-  const exported = instance[message.iface]?.[camel(message.fn)];
+  // jco names interfaces in camelCase (`channel-meta` → `channelMeta`).
+  const iface = instance[message.iface] ?? instance[camel(message.iface)];
+  const exported = iface?.[camel(message.fn)];
   if (typeof exported !== "function") {
     const error = `the plugin does not export "${message.iface}.${message.fn}"`;
     return { type: "done", id: message.id, ok: false, error };

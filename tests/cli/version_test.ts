@@ -40,3 +40,23 @@ Deno.test("cara with an unknown flag exits 2 with a usage error", async () => {
   assertEquals(result.code, 2);
   assertMatch(result.stderr, /unknown option '--bogus'/);
 });
+
+Deno.test("cara --version prints the version, while a subcommand's --version stays the subcommand's", async () => {
+  using dir = tempDir();
+  const root = await runCaraInProcess(["--version"], isolatedEnv(dir.path));
+  assertEquals(root.code, 0);
+  assertMatch(root.stdout, /^\d+\.\d+\.\d+\n$/);
+  const sub = await runCaraInProcess(
+    [
+      "plugins",
+      "install",
+      "demo",
+      "--file",
+      "/nonexistent.wasm",
+      "--version",
+      "9.9.9",
+    ],
+    isolatedEnv(dir.path),
+  );
+  assertEquals(sub.stdout.trim() === root.stdout.trim(), false, sub.stdout);
+});
