@@ -221,6 +221,8 @@ const RESOLVERS: Record<
     const globals = pick(env, ["VERTEX_GLOBAL_MODELS"]) ??
       (Array.isArray(s.globalModels) ? s.globalModels.join(",") : undefined);
     if (globals !== undefined) options.globalModels = globals;
+    const model = pick(env, ["VERTEX_MODEL"], s.model);
+    if (model !== undefined) options.model = model;
     const url = pick(env, ["VERTEX_BASE_URL"], s.baseUrl);
     return ok(
       undefined,

@@ -16,7 +16,7 @@ import {
   type AnthropicStreamEvent,
 } from "./anthropic_stream.ts";
 import { httpProviderError, toProviderError } from "./errors.ts";
-import { geminiContents, geminiEvents } from "./gemini.ts";
+import { geminiEvents } from "./gemini.ts";
 import type { ProviderSettings } from "./settings.ts";
 import {
   type Provider,
@@ -24,8 +24,8 @@ import {
   type ProviderEvent,
   type ProviderRequest,
 } from "./types.ts";
-import { sseEvents } from "./vertex_sse.ts";
 import { type AccessTokenSource, googleAccessTokens } from "./vertex_token.ts";
+import { geminiBody, jsonEvents, refusal } from "./vertex_wire.ts";
 
 /** Options of {@linkcode vertexProvider}. */
 export interface VertexProviderOptions {
@@ -81,91 +81,10 @@ function parseTimeout(value: string | undefined): number {
   return Number.isInteger(ms) && ms >= 500 && ms <= 60_000 ? ms : 10_000;
 }
 
-function geminiBody(request: ProviderRequest): Record<string, unknown> {
-  const generationConfig: Record<string, unknown> = {
-    maxOutputTokens: request.maxTokens,
-  };
-  if (request.temperature !== undefined) {
-    generationConfig.temperature = request.temperature;
-  }
-  const body: Record<string, unknown> = {
-    contents: geminiContents(request),
-    generationConfig,
-  };
-  if (request.system !== undefined) {
-    body.systemInstruction = { parts: [{ text: request.system }] };
-  }
-  if (request.tools?.length) {
-    body.tools = [{
-      functionDeclarations: request.tools.map((t) => ({
-        name: t.name,
-        description: t.description,
-        parametersJsonSchema: t.inputSchema,
-      })),
-    }];
-  }
-  return body;
-}
-
-/** Google's `RetryInfo.retryDelay` ("2s") from an error body, in ms. */
-function retryDelayMs(body: unknown): number | undefined {
-  const delay = /"retryDelay":\s*"(\d+(?:\.\d+)?)s"/.exec(JSON.stringify(body))
-    ?.[1];
-  return delay === undefined ? undefined : Math.round(Number(delay) * 1000);
-}
-
-async function* jsonEvents<T>(
-  body: ReadableStream<Uint8Array>,
-  onError: (data: T) => never,
-): AsyncGenerator<T> {
-  for await (const { event, data } of sseEvents(body)) {
-    const parsed = JSON.parse(data) as T;
-    if (event === "error") onError(parsed);
-    yield parsed;
-  }
-}
-
-const MAX_ERROR_BODY = 65_536;
-
-async function errorBody(response: Response): Promise<unknown> {
-  const reader = response.body?.getReader();
-  let text = "";
-  const decoder = new TextDecoder();
-  while (reader && text.length < MAX_ERROR_BODY) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    text += decoder.decode(value, { stream: true });
-  }
-  await reader?.cancel().catch(() => {});
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text.slice(0, MAX_ERROR_BODY);
-  }
-}
-
-async function refusal(
-  response: Response,
-  request: ProviderRequest,
-): Promise<ProviderError> {
-  const body = await errorBody(response);
-  const error = httpProviderError("vertex", {
-    status: response.status,
-    headers: response.headers,
-    body,
-  }, { model: request.model });
-  const delay = retryDelayMs(body);
-  if (error.retryAfterMs !== undefined || delay === undefined) return error;
-  return new ProviderError("vertex", error.failure, error.message, {
-    status: response.status,
-    retryAfterMs: delay,
-  });
-}
-
 /**
  * Builds the Vertex provider; `settings.options` holds `projectId`,
- * `location`, and optionally `globalModels` (comma-separated patterns) and
- * `gcloudTokenTimeoutMs`.
+ * `location`, and optionally `model` (what `vertex:default` means),
+ * `globalModels` (comma-separated patterns) and `gcloudTokenTimeoutMs`.
  *
  * @example
  * ```ts
@@ -194,6 +113,17 @@ export function vertexProvider(
       : { metadataTimeoutMs: options.metadataTimeoutMs }),
   });
 
+  // `vertex:default` (what `cara setup` writes) names VERTEX_MODEL / vertex.model.
+  function defaultModel(model: string): string {
+    if (model !== "default") return model;
+    if (o.model !== undefined && o.model !== "default") return o.model;
+    throw new ProviderError(
+      "vertex",
+      "bad_request",
+      `Cannot call "vertex:default": no default Vertex model is set; set VERTEX_MODEL or vertex.model`,
+    );
+  }
+
   function endpoint(target: VertexModel): string {
     if (!/^[a-z0-9-]+$/.test(location)) {
       throw new ProviderError(
@@ -218,7 +148,7 @@ export function vertexProvider(
     request: ProviderRequest,
   ): AsyncGenerator<ProviderEvent> {
     try {
-      const target = parseVertexModel(request.model);
+      const target = parseVertexModel(defaultModel(request.model));
       const url = endpoint(target);
       let body: Record<string, unknown>;
       if (target.publisher === "google") {

@@ -1,4 +1,5 @@
 import { createProviderRegistry } from "../../../gateway/providers/registry.ts";
+import { providerSettings } from "../../../gateway/providers/settings.ts";
 import type {
   Provider,
   ProviderRequest,
@@ -179,6 +180,21 @@ Deno.test("vertex stream() maps an in-stream Anthropic overloaded_error event to
   assertEquals([error?.failure, error?.retryable], ["overloaded", true]);
 });
 
+Deno.test("vertex stream() reads vertex:default as VERTEX_MODEL and says what to set without one", async () => {
+  await using peer = startLlmPeer(geminiStreamWire);
+  peer.script({ kind: "stream", text: ["a"] });
+  await collect(
+    build(peer.origin, { model: "gemini-2.5-flash" }).stream(ask("default")),
+  );
+  assert(peer.requests[0]?.path.includes("/models/gemini-2.5-flash:"));
+  const { error } = await collect(build(peer.origin).stream(ask("default")));
+  assertEquals(
+    error?.message,
+    `Cannot call "vertex:default": no default Vertex model is set; set VERTEX_MODEL or vertex.model`,
+  );
+  assertEquals(peer.requests.length, 1);
+});
+
 Deno.test("vertex stream() sends globalModels to the global location", async () => {
   await using peer = startLlmPeer(geminiStreamWire);
   peer.script({ kind: "stream", text: ["a"] }, { kind: "stream", text: ["b"] });
@@ -279,5 +295,45 @@ Deno.test("createProviderRegistry() passes the gcloud timeout from CARAPACE_GCLO
   assert(
     error?.message.includes(`"gcloud" did not answer within 600 ms`),
     String(error?.message),
+  );
+});
+
+Deno.test("providerSettings() gives vertex its project, location, model, globalModels and gcloud timeout", () => {
+  const config = configOf({
+    vertex: {
+      projectId: "p1",
+      model: "gemini-2.5-pro",
+      globalModels: [],
+      gcloudTokenTimeoutMs: 2500,
+    },
+  });
+  assertEquals(providerSettings("vertex", config, {}), {
+    configured: true,
+    settings: {
+      baseUrl: "https://us-central1-aiplatform.googleapis.com",
+      options: {
+        projectId: "p1",
+        location: "us-central1",
+        gcloudTokenTimeoutMs: "2500",
+        globalModels: "",
+        model: "gemini-2.5-pro",
+      },
+    },
+  });
+  const fromEnv = providerSettings("vertex", config, {
+    VERTEX_LOCATION: "europe-west4",
+    VERTEX_MODEL: "gemini-2.5-flash",
+    VERTEX_GLOBAL_MODELS: "gemini-3*",
+    CARAPACE_GCLOUD_TOKEN_TIMEOUT_MS: "900",
+  });
+  assertEquals(
+    fromEnv.configured && fromEnv.settings.options,
+    {
+      projectId: "p1",
+      location: "europe-west4",
+      gcloudTokenTimeoutMs: "900",
+      globalModels: "gemini-3*",
+      model: "gemini-2.5-flash",
+    },
   );
 });
