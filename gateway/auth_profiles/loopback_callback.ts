@@ -64,7 +64,7 @@ export function startLoopbackCallback(
     if (typeof outcome === "string") result.resolve(outcome);
     else result.reject(outcome);
   };
-  const seconds = Math.round((options.timeoutMs ?? 300_000) / 1000);
+  const seconds = Math.ceil((options.timeoutMs ?? 300_000) / 1000);
   const timer = setTimeout(() =>
     settle(
       new AuthProfileError(

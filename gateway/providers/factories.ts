@@ -3,10 +3,12 @@
  *
  * @module
  */
+import { anthropicProfileProvider } from "../auth_profiles/anthropic_profile.ts";
 import type { Env } from "../config/paths.ts";
 import { anthropicProvider } from "./anthropic.ts";
 import { bedrockProvider } from "./bedrock.ts";
 import { claudeCliProvider } from "./claude_cli.ts";
+import { codexProvider } from "./codex.ts";
 import { geminiProvider } from "./gemini.ts";
 import { ollamaProvider } from "./ollama.ts";
 import { openaiChatProvider } from "./openai_chat.ts";
@@ -26,11 +28,14 @@ export type ProviderFactory = (
   options: ProviderFactoryOptions,
 ) => Provider;
 
-/** Every provider constructor; codex is not built yet. */
+/** Every provider constructor. */
 export const PROVIDER_FACTORIES: Readonly<
   Partial<Record<ProviderId, ProviderFactory>>
 > = {
-  anthropic: anthropicProvider,
+  anthropic: (settings) =>
+    settings.credentials === undefined
+      ? anthropicProvider(settings)
+      : anthropicProfileProvider(settings, settings.credentials),
   openai: (settings) => openaiChatProvider("openai", settings),
   gemini: geminiProvider,
   bedrock: bedrockProvider,
@@ -39,5 +44,6 @@ export const PROVIDER_FACTORIES: Readonly<
   ollama: ollamaProvider,
   nearai: (settings) => openaiChatProvider("nearai", settings),
   venice: (settings) => openaiChatProvider("venice", settings),
+  codex: codexProvider,
   "claude-cli": claudeCliProvider,
 };
