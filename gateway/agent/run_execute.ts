@@ -149,7 +149,10 @@ async function turns(
     events,
     signal: run.controller.signal,
     flushIntervalMs: deps.flushIntervalMs ?? 100,
-    atomically: (fn) => deps.state.transaction(fn),
+    // The reply and its usage commit crash-safe but without the fsync: the
+    // user's message (irreplaceable) was committed with it when the run was
+    // accepted; a reply lost to a power cut can be asked for again.
+    atomically: (fn) => deps.state.relaxed(() => deps.state.transaction(fn)),
     onUsage(step) {
       context.usage.inputTokens += step.inputTokens;
       context.usage.outputTokens += step.outputTokens;

@@ -29,15 +29,26 @@ import type {
  * ```
  */
 export function anthropicProvider(settings: ProviderSettings): Provider {
-  async function client() {
-    const { default: Anthropic } = await import("@anthropic-ai/sdk");
-    return new Anthropic({
-      apiKey: settings.apiKey ?? null,
-      baseURL: settings.baseUrl,
-      maxRetries: 0,
-      logLevel: "off",
-      defaultHeaders: settings.headers ?? {},
+  // One SDK client per provider: building it per call costs about half a
+  // millisecond of every turn.
+  let cached:
+    | Promise<InstanceType<typeof import("@anthropic-ai/sdk").default>>
+    | undefined;
+  function client() {
+    cached ??= (async () => {
+      const { default: Anthropic } = await import("@anthropic-ai/sdk");
+      return new Anthropic({
+        apiKey: settings.apiKey ?? null,
+        baseURL: settings.baseUrl,
+        maxRetries: 0,
+        logLevel: "off",
+        defaultHeaders: settings.headers ?? {},
+      });
+    })().catch((error) => {
+      cached = undefined;
+      throw error;
     });
+    return cached;
   }
   async function* stream(
     request: ProviderRequest,

@@ -59,8 +59,9 @@ function body(
     stream: true,
     stream_options: { include_usage: true },
   };
-  out[id === "openai" ? "max_completion_tokens" : "max_tokens"] =
-    request.maxTokens;
+  out[
+    id === "openai" || id === "codex" ? "max_completion_tokens" : "max_tokens"
+  ] = request.maxTokens;
   if (request.temperature !== undefined) out.temperature = request.temperature;
   if (request.tools?.length) out.tools = chatTools(request.tools);
   const venice = request.extra?.venice_parameters ??
@@ -146,15 +147,26 @@ export function openaiChatProvider(
   id: ProviderId,
   settings: ProviderSettings,
 ): Provider {
-  async function client() {
-    const { default: OpenAI } = await import("openai");
-    return new OpenAI({
-      apiKey: settings.apiKey ?? "",
-      baseURL: openaiBaseUrl(settings.baseUrl),
-      maxRetries: 0,
-      logLevel: "off",
-      defaultHeaders: settings.headers ?? {},
+  // One SDK client per provider: building it per call costs about half a
+  // millisecond of every turn.
+  let cached:
+    | Promise<InstanceType<typeof import("openai").default>>
+    | undefined;
+  function client() {
+    cached ??= (async () => {
+      const { default: OpenAI } = await import("openai");
+      return new OpenAI({
+        apiKey: settings.apiKey ?? "",
+        baseURL: openaiBaseUrl(settings.baseUrl),
+        maxRetries: 0,
+        logLevel: "off",
+        defaultHeaders: settings.headers ?? {},
+      });
+    })().catch((error) => {
+      cached = undefined;
+      throw error;
     });
+    return cached;
   }
   async function* stream(
     request: ProviderRequest,
