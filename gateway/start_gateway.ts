@@ -22,7 +22,7 @@ import { acquireDaemonLock } from "./daemon/mod.ts";
 import { parseLogLevel } from "./logs/levels.ts";
 import { createLogger, type Logger } from "./logs/logger.ts";
 import { assertBindAllowed, resolveBindHost } from "./server/bind.ts";
-import { MAX_OPENAI_BODY_BYTES } from "./openai_compat/routes.ts";
+import { MAX_OPENAI_BODY_BYTES } from "./openai_compat/limits.ts";
 import { createGatewayApp } from "./server/app.ts";
 import { createGatewayMetrics } from "./server/gateway_metrics.ts";
 import { serveGateway } from "./server/serve.ts";
@@ -34,9 +34,8 @@ import {
 import { authConfigured } from "./start/auth_configured.ts";
 import { ConfigReloader } from "./start/config_reloader.ts";
 import { DeferredCredentialStore } from "./start/deferred_credentials.ts";
-import { startPluginRuntime } from "../plugins/runtime/plugin_runtime.ts";
+import { pluginFeature } from "./start/plugin_feature.ts";
 import { wireProtocol } from "./start/protocol_wiring.ts";
-import { resolveGatewayTls } from "./tls/resolve.ts";
 
 /** Options of {@linkcode startGateway}. */
 export interface StartGatewayOptions {
@@ -127,7 +126,12 @@ export async function startGateway(
       host: hostname,
       authConfigured: authConfigured(config, options.env),
     });
-    const tls = await resolveGatewayTls(config.gateway, options.env);
+    const tls = config.gateway.tls.enabled
+      ? await (await import("./tls/resolve.ts")).resolveGatewayTls(
+        config.gateway,
+        options.env,
+      )
+      : null;
     const started = performance.now();
     const uptimeMs = () => performance.now() - started;
     const metrics = createGatewayMetrics({
@@ -135,7 +139,7 @@ export async function startGateway(
       commit: BUILD_INFO.commit,
     });
     const credentials = new DeferredCredentialStore(options.env);
-    const plugins = await startPluginRuntime({
+    const plugins = await pluginFeature({
       stateDir,
       config: () => reloader.current.config,
       logger,
@@ -180,7 +184,7 @@ export async function startGateway(
     cleanups.push(() => server.shutdown());
     // Runs before the listener drains: clients get the `shutdown` event first.
     cleanups.push(() => protocol.hub.shutdown({ reason: "gateway stopping" }));
-    cleanups.push(() => void protocol.runs.abortAll("gateway stopping"));
+    cleanups.push(() => protocol.abortRuns("gateway stopping"));
     log.info("Gateway listening", {
       url: server.url,
       stateDir,

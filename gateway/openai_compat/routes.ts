@@ -23,8 +23,9 @@ import {
 } from "./model_target.ts";
 import { answerResponse } from "./responses.ts";
 
-/** The body cap of `/v1/*` requests: 4 MiB. */
-export const MAX_OPENAI_BODY_BYTES = 4 * 1024 * 1024;
+import { MAX_OPENAI_BODY_BYTES } from "./limits.ts";
+
+export { MAX_OPENAI_BODY_BYTES };
 
 /** Collaborators of {@linkcode openaiCompatRoutes}. */
 export interface OpenaiCompatDeps {

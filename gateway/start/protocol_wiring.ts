@@ -1,14 +1,15 @@
 /**
- * Wires the WebSocket protocol and the control API: the connection hub, the
- * method registry (every implemented method, each from its feature folder),
- * the connect authenticator, `/ws` and `/control/*`.
+ * Wires the WebSocket protocol and the HTTP features around it: the
+ * connection hub, the method registry (every implemented method, each from its
+ * feature folder), the connect authenticator, `/ws`, and the feature routes.
+ *
+ * Only the core loads at start-up; the agent engine, the control API and the
+ * plugin runtime load on first use (see lazy.ts), with their WS methods
+ * declared in the registry from the start.
  *
  * @module
  */
 import type { Hono } from "hono";
-import { agentMethods } from "../agent/agent_methods.ts";
-import { agentsMethods, modelsMethods } from "../agent/catalog_methods.ts";
-import { type AgentRunService, createAgentRuns } from "../agent/runs.ts";
 import { createAuthServices } from "../auth/auth_services.ts";
 import { createConnectAuthenticator } from "../auth/connect_authenticator.ts";
 import { serviceAuth } from "../auth/http_service_auth.ts";
@@ -20,16 +21,8 @@ import type { CredentialLookup } from "../auth/server_credentials.ts";
 import { BUILD_INFO } from "../build_info.ts";
 import { ConfigEditor } from "../config/config_editor.ts";
 import type { SecretKeyring } from "../config/mod.ts";
-import { type Env, resolveMemoryDir } from "../config/paths.ts";
+import type { Env } from "../config/paths.ts";
 import { configMethods } from "../config/ws_methods.ts";
-import { controlRoutes } from "../control/routes.ts";
-import { hookRoutes } from "../hooks/routes.ts";
-import { openaiCompatRoutes } from "../openai_compat/routes.ts";
-import { sessionMethods } from "../sessions/session_methods.ts";
-import { builtinTools } from "../tools/builtin_tools.ts";
-import { toolsHttpRoutes } from "../tools_http/routes.ts";
-import { usageMethods } from "../usage/usage_methods.ts";
-import { UsageTracker } from "../usage/usage_tracker.ts";
 import type { Logger } from "../logs/logger.ts";
 import {
   ConnectionHub,
@@ -46,10 +39,10 @@ import {
   SYSTEM_EVENTS,
   systemMethods,
 } from "../system/mod.ts";
+import { AGENT_FEATURE_METHODS, type AgentFeature } from "./agent_feature.ts";
 import type { ConfigReloader } from "./config_reloader.ts";
-import { liveProviders } from "./live_providers.ts";
-import type { PluginRuntime } from "../../plugins/runtime/plugin_runtime.ts";
-import { pluginsMethods } from "../../plugins/ws_methods.ts";
+import { lazy, lazyMethods, lazyRoutes } from "./lazy.ts";
+import type { PluginFeature } from "./plugin_feature.ts";
 
 /** What {@linkcode wireProtocol} needs from the composition root. */
 export interface ProtocolWiringOptions {
@@ -63,20 +56,29 @@ export interface ProtocolWiringOptions {
   tls: boolean;
   /** Credential-store lookup for the gateway token/password (last in the chain). */
   lookup?: CredentialLookup;
-  /** The running plugins: their methods, tools and webhook routes. */
-  plugins: PluginRuntime;
+  /** The plugin runtime (started, or on first use). */
+  plugins: PluginFeature;
   stateDir: string;
   /** Monotonic uptime of the gateway. */
   uptimeMs: () => number;
 }
 
-/** The wired protocol: routes to mount, the hub to stop, the editor for reloads, the runs to abort. */
+/** The wired protocol: routes to mount, the hub to stop, the editor for reloads. */
 export interface ProtocolWiring {
   routes(app: Hono<GatewayEnv>): void;
   hub: ConnectionHub;
   editor: ConfigEditor;
-  runs: AgentRunService;
+  /** Aborts every running agent turn (when the agent feature was loaded). */
+  abortRuns(reason: string): void;
 }
+
+/** The `plugins.*` methods, declared before the plugin feature loads. */
+export const PLUGIN_FEATURE_METHODS = [
+  { name: "plugins.status", scope: "operator.read" },
+  { name: "plugins.bins", scope: "operator.read" },
+  { name: "plugins.install", scope: "operator.admin" },
+  { name: "plugins.update", scope: "operator.admin" },
+] as const;
 
 /** Builds the hub, registry, authenticator and routes. */
 export function wireProtocol(options: ProtocolWiringOptions): ProtocolWiring {
@@ -98,33 +100,23 @@ export function wireProtocol(options: ProtocolWiringOptions): ProtocolWiring {
     events: hub,
     audit: state.audit,
   });
-  const providers = liveProviders({
-    config,
-    env,
-    onKeptPrevious: () =>
-      logger.warn(
-        "gateway.agent",
-        "The reloaded config configures no LLM provider: keeping the previous providers",
-      ),
+  const service = serviceAuth({ config, env, limiter: auth.limiter });
+
+  let agentLoaded: AgentFeature | undefined;
+  const agent = lazy(async () => {
+    const { buildAgentFeature } = await import("./agent_feature.ts");
+    agentLoaded = await buildAgentFeature({
+      env,
+      config,
+      state,
+      events: hub,
+      logger,
+      auth: service,
+      pluginTools: async () => (await options.plugins.runtime()).tools(),
+    });
+    return agentLoaded;
   });
-  const usage = new UsageTracker(state.usage, { config });
-  const tools = [
-    ...builtinTools({
-      config: config(),
-      sessions: state.sessions,
-      memoryDir: resolveMemoryDir(env),
-    }),
-    ...options.plugins.tools(),
-  ];
-  const runs = createAgentRuns({
-    state,
-    events: hub,
-    config,
-    providers,
-    usage,
-    tools,
-    logger: logger.child("gateway.agent"),
-  });
+
   const registry = new MethodRegistry()
     .register(systemMethods({
       version: BUILD_INFO.version,
@@ -147,17 +139,19 @@ export function wireProtocol(options: ProtocolWiringOptions): ProtocolWiring {
     )
     .register(devicePairingMethods(auth))
     .register(nodePairingMethods(auth))
-    .register(agentMethods({ runs, sessions: state.sessions, config }))
-    .register(agentsMethods({ config }))
-    .register(modelsMethods({ config, providers }))
-    .register(sessionMethods({ state, config }))
-    .register(usageMethods({ state, tracker: usage, config }))
-    .register(pluginsMethods({
-      runtime: options.plugins,
-      stateDir: options.stateDir,
-      env,
-      config,
-      keyring,
+    .register(
+      lazyMethods(AGENT_FEATURE_METHODS, async () => (await agent()).methods),
+    )
+    .register(lazyMethods(PLUGIN_FEATURE_METHODS, async () => {
+      const { pluginsMethods } = await import("../../plugins/ws_methods.ts");
+      const runtime = await options.plugins.runtime();
+      return pluginsMethods({
+        runtime,
+        stateDir: options.stateDir,
+        env,
+        config,
+        keyring,
+      });
     }))
     .advertiseEvents([
       "agent",
@@ -194,28 +188,43 @@ export function wireProtocol(options: ProtocolWiringOptions): ProtocolWiring {
     onConnected: (conn) => presence.connected(conn),
     onDisconnected: (conn) => presence.disconnected(conn),
   });
-  const service = serviceAuth({ config, env, limiter: auth.limiter });
-  const control = controlRoutes({
-    env,
-    keyring,
-    reloader,
-    editor,
-    auth: service,
-    tls: options.tls,
-    version: BUILD_INFO.version,
-    startedAtMs: Date.now() - options.uptimeMs(),
-  });
+  const startedAtMs = Date.now() - options.uptimeMs();
+  const hooksPath = config().gateway.hooks.path;
   return {
     routes(app) {
       app.get("/ws", ws);
-      control(app);
-      openaiCompatRoutes({ config, providers, auth: service })(app);
-      toolsHttpRoutes({ config, tools: () => tools, auth: service })(app);
-      hookRoutes({ config, runs })(app);
-      options.plugins.webhookRoutes(app);
+      lazyRoutes(app, ["/control", "/control/*"], async () => {
+        const { controlRoutes } = await import("../control/routes.ts");
+        return controlRoutes({
+          env,
+          keyring,
+          reloader,
+          editor,
+          auth: service,
+          tls: options.tls,
+          version: BUILD_INFO.version,
+          startedAtMs,
+        });
+      });
+      lazyRoutes(
+        app,
+        ["/v1/*", "/tools/invoke"],
+        async () => (await agent()).apiRoutes,
+      );
+      lazyRoutes(
+        app,
+        [hooksPath, `${hooksPath}/*`],
+        async () => (await agent()).hookRoutes,
+      );
+      lazyRoutes(app, ["/plugins/*"], async () => {
+        const runtime = await options.plugins.runtime();
+        return (sub) => runtime.webhookRoutes(sub);
+      });
     },
     hub,
     editor,
-    runs,
+    abortRuns(reason) {
+      agentLoaded?.runs.abortAll(reason);
+    },
   };
 }

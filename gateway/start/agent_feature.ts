@@ -1,0 +1,133 @@
+/**
+ * The agent engine as one lazily loaded feature: providers, tools, usage,
+ * the run service, their WS methods, the OpenAI-compatible endpoints,
+ * `/tools/invoke` and hooks. Built on the first request that needs it.
+ *
+ * @module
+ */
+import type { Hono, MiddlewareHandler } from "hono";
+import { agentMethods } from "../agent/agent_methods.ts";
+import { agentsMethods, modelsMethods } from "../agent/catalog_methods.ts";
+import { type AgentRunService, createAgentRuns } from "../agent/runs.ts";
+import type { Tool } from "../agent/types.ts";
+import type { CaraConfig } from "../config/mod.ts";
+import { type Env, resolveMemoryDir } from "../config/paths.ts";
+import { hookRoutes } from "../hooks/routes.ts";
+import type { Logger } from "../logs/logger.ts";
+import { openaiCompatRoutes } from "../openai_compat/routes.ts";
+import type { EventSink, MethodDefinition } from "../protocol/types.ts";
+import type { GatewayEnv } from "../server/client_address.ts";
+import { sessionMethods } from "../sessions/session_methods.ts";
+import type { StateDatabase } from "../state/mod.ts";
+import { builtinTools } from "../tools/builtin_tools.ts";
+import { toolsHttpRoutes } from "../tools_http/routes.ts";
+import { usageMethods } from "../usage/usage_methods.ts";
+import { UsageTracker } from "../usage/usage_tracker.ts";
+import { liveProviders } from "./live_providers.ts";
+
+/** What the agent feature needs from the composition root. */
+export interface AgentFeatureDeps {
+  env: Env;
+  config: () => CaraConfig;
+  state: StateDatabase;
+  events: EventSink;
+  logger: Logger;
+  /** Service auth for `/v1/*` and `/tools/invoke`. */
+  auth: MiddlewareHandler<GatewayEnv>;
+  /** Tools contributed by plugins. */
+  pluginTools: () => Promise<readonly Tool[]>;
+}
+
+/** The built feature. */
+export interface AgentFeature {
+  runs: AgentRunService;
+  methods: MethodDefinition[];
+  /** `/v1/*` (OpenAI-compatible), `/tools/invoke`. */
+  apiRoutes(app: Hono<GatewayEnv>): void;
+  /** `{gateway.hooks.path}/*`. */
+  hookRoutes(app: Hono<GatewayEnv>): void;
+}
+
+/** Builds the agent feature. */
+export async function buildAgentFeature(
+  deps: AgentFeatureDeps,
+): Promise<AgentFeature> {
+  const { env, config, state, logger } = deps;
+  const providers = liveProviders({
+    config,
+    env,
+    onKeptPrevious: () =>
+      logger.warn(
+        "gateway.agent",
+        "The reloaded config configures no LLM provider: keeping the previous providers",
+      ),
+  });
+  const usage = new UsageTracker(state.usage, { config });
+  const tools = [
+    ...builtinTools({
+      config: config(),
+      sessions: state.sessions,
+      memoryDir: resolveMemoryDir(env),
+    }),
+    ...await deps.pluginTools(),
+  ];
+  const runs = createAgentRuns({
+    state,
+    events: deps.events,
+    config,
+    providers,
+    usage,
+    tools,
+    logger: logger.child("gateway.agent"),
+  });
+  return {
+    runs,
+    methods: [
+      ...agentMethods({ runs, sessions: state.sessions, config }),
+      ...agentsMethods({ config }),
+      ...modelsMethods({ config, providers }),
+      ...sessionMethods({ state, config }),
+      ...usageMethods({ state, tracker: usage, config }),
+    ],
+    apiRoutes(app) {
+      openaiCompatRoutes({ config, providers, auth: deps.auth })(app);
+      toolsHttpRoutes({ config, tools: () => tools, auth: deps.auth })(app);
+    },
+    hookRoutes(app) {
+      hookRoutes({ config, runs })(app);
+    },
+  };
+}
+
+/** The methods of the agent feature, declared for the registry before it loads. */
+export const AGENT_FEATURE_METHODS = [
+  { name: "agent", scope: "operator.write" },
+  { name: "agent.wait", scope: "operator.write" },
+  { name: "chat.send", scope: "operator.write" },
+  { name: "chat.abort", scope: "operator.write" },
+  { name: "chat.history", scope: "operator.read" },
+  { name: "agents.list", scope: "operator.read" },
+  { name: "agent.identity.get", scope: "operator.read" },
+  { name: "models.list", scope: "operator.read" },
+  { name: "sessions.list", scope: "operator.read" },
+  { name: "sessions.preview", scope: "operator.read" },
+  { name: "sessions.load", scope: "operator.read" },
+  { name: "sessions.create", scope: "operator.admin" },
+  { name: "sessions.fork", scope: "operator.admin" },
+  { name: "sessions.rename", scope: "operator.admin" },
+  { name: "sessions.patch", scope: "operator.admin" },
+  { name: "sessions.reset", scope: "operator.admin" },
+  { name: "sessions.delete", scope: "operator.admin" },
+  { name: "sessions.compact", scope: "operator.admin" },
+  { name: "sessions.archive", scope: "operator.admin" },
+  { name: "sessions.restore", scope: "operator.admin" },
+  { name: "usage.status", scope: "operator.read" },
+  { name: "usage.cost", scope: "operator.read" },
+  { name: "usage.session", scope: "operator.read" },
+  { name: "usage.providers", scope: "operator.read" },
+  { name: "usage.daily", scope: "operator.read" },
+  { name: "usage.monthly", scope: "operator.read" },
+  { name: "usage.enable", scope: "operator.write" },
+  { name: "usage.disable", scope: "operator.write" },
+  { name: "usage.reset", scope: "operator.write" },
+] as const;
