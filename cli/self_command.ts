@@ -11,6 +11,9 @@ export const RUN_FLAGS: readonly string[] = [
   "--allow-all",
   "--unstable-worker-options",
   "--unstable-no-legacy-abort",
+  // `deno run` otherwise loads the module graph of every literal dynamic
+  // import at start-up (every feature and SDK); a compiled binary never does.
+  "--unstable-lazy-dynamic-imports",
 ];
 
 /** A command line that runs cara: `[executable, ...args]`. */

@@ -7,7 +7,6 @@
  */
 import type { CredentialLookup } from "../auth/server_credentials.ts";
 import type { Env } from "../config/paths.ts";
-import { openCredentialStore } from "../credentials/open_store.ts";
 import type {
   CredentialBackend,
   CredentialStore,
@@ -44,10 +43,13 @@ export class DeferredCredentialStore implements CredentialStore {
   lookup: CredentialLookup = (account) => this.get(account);
 
   #open(): Promise<CredentialStore> {
-    this.#store ??= openCredentialStore(this.#env).then((store) => {
-      this.#backend = store.backend;
-      return store;
-    });
+    this.#store ??= import("../credentials/open_store.ts").then(
+      async ({ openCredentialStore }) => {
+        const store = await openCredentialStore(this.#env);
+        this.#backend = store.backend;
+        return store;
+      },
+    );
     return this.#store;
   }
 }

@@ -39,7 +39,11 @@ import {
   SYSTEM_EVENTS,
   systemMethods,
 } from "../system/mod.ts";
-import { AGENT_FEATURE_METHODS, type AgentFeature } from "./agent_feature.ts";
+import type { AgentFeature } from "./agent_feature.ts";
+import {
+  AGENT_FEATURE_METHODS,
+  PLUGIN_FEATURE_METHODS,
+} from "./feature_methods.ts";
 import type { ConfigReloader } from "./config_reloader.ts";
 import { lazy, lazyMethods, lazyRoutes } from "./lazy.ts";
 import type { PluginFeature } from "./plugin_feature.ts";
@@ -71,14 +75,6 @@ export interface ProtocolWiring {
   /** Aborts every running agent turn (when the agent feature was loaded). */
   abortRuns(reason: string): void;
 }
-
-/** The `plugins.*` methods, declared before the plugin feature loads. */
-export const PLUGIN_FEATURE_METHODS = [
-  { name: "plugins.status", scope: "operator.read" },
-  { name: "plugins.bins", scope: "operator.read" },
-  { name: "plugins.install", scope: "operator.admin" },
-  { name: "plugins.update", scope: "operator.admin" },
-] as const;
 
 /** Builds the hub, registry, authenticator and routes. */
 export function wireProtocol(options: ProtocolWiringOptions): ProtocolWiring {

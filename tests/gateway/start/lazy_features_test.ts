@@ -1,9 +1,9 @@
+import { buildAgentFeature } from "../../../gateway/start/agent_feature.ts";
 import {
   AGENT_FEATURE_METHODS,
-  buildAgentFeature,
-} from "../../../gateway/start/agent_feature.ts";
+  PLUGIN_FEATURE_METHODS,
+} from "../../../gateway/start/feature_methods.ts";
 import { lazy, lazyMethods } from "../../../gateway/start/lazy.ts";
-import { PLUGIN_FEATURE_METHODS } from "../../../gateway/start/protocol_wiring.ts";
 import { anyPlugins } from "../../../gateway/start/plugin_feature.ts";
 import { validateConfig } from "../../../gateway/config/mod.ts";
 import { createLogger } from "../../../gateway/logs/logger.ts";
