@@ -19,6 +19,7 @@ import type { StateDatabase } from "../state/mod.ts";
 import { checkCredentials } from "./connect_credentials.ts";
 import type { DevicePairing } from "./device_pairing.ts";
 import {
+  DeviceKeyCache,
   type VerifiedDevice,
   verifyDeviceProof,
 } from "./device_signature_verify.ts";
@@ -77,6 +78,7 @@ export function createConnectAuthenticator(
 ): ConnectAuthenticator {
   const clock = deps.clock ?? Date.now;
   const whois = deps.whois ?? tailscaleWhois;
+  const keys = new DeviceKeyCache();
 
   async function authenticateMethod(
     request: ConnectRequest,
@@ -126,7 +128,7 @@ export function createConnectAuthenticator(
     }
     const device = proof === undefined ? null : await verifyDeviceProof(
       params,
-      { nonce: request.nonce, localDirect, nowMs: clock() },
+      { nonce: request.nonce, localDirect, nowMs: clock(), keys },
     );
     const method = await authenticateMethod(
       request,

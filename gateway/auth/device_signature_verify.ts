@@ -26,25 +26,58 @@ export interface VerifyDeviceOptions {
   nonce: string;
   localDirect: boolean;
   nowMs: number;
+  /** Reuses imported keys across connects (default: none kept). */
+  keys?: DeviceKeyCache;
 }
 
 function refuse(message: string): ConnectRefused {
   return new ConnectRefused("invalid_request", message);
 }
 
+/**
+ * Imported keys and device ids of recently seen public keys: both are pure
+ * functions of the key, and importing plus hashing costs a tenth of a
+ * handshake. Bounded; the oldest entry goes first.
+ */
+export class DeviceKeyCache {
+  #entries = new Map<string, { key: CryptoKey; deviceId: string }>();
+  #max: number;
+
+  constructor(max = 256) {
+    this.#max = max;
+  }
+
+  /** The verify key and device id of a raw 32-byte public key. */
+  async get(
+    publicKey: Uint8Array,
+  ): Promise<{ key: CryptoKey; deviceId: string }> {
+    const id = encodeBase64Url(publicKey);
+    const hit = this.#entries.get(id);
+    if (hit !== undefined) return hit;
+    const entry = {
+      key: await crypto.subtle.importKey(
+        "raw",
+        publicKey as Uint8Array<ArrayBuffer>,
+        "Ed25519",
+        false,
+        ["verify"],
+      ),
+      deviceId: await deviceIdOf(publicKey as Uint8Array<ArrayBuffer>),
+    };
+    if (this.#entries.size >= this.#max) {
+      this.#entries.delete(this.#entries.keys().next().value!);
+    }
+    this.#entries.set(id, entry);
+    return entry;
+  }
+}
+
 async function verifySignature(
-  publicKey: Uint8Array,
+  key: CryptoKey,
   signature: Uint8Array,
   message: string,
 ): Promise<boolean> {
   try {
-    const key = await crypto.subtle.importKey(
-      "raw",
-      publicKey as Uint8Array<ArrayBuffer>,
-      "Ed25519",
-      false,
-      ["verify"],
-    );
     return await crypto.subtle.verify(
       "Ed25519",
       key,
@@ -81,7 +114,13 @@ export async function verifyDeviceProof(
   if (publicKey === null || publicKey.length !== 32) {
     throw refuse("device public key invalid");
   }
-  const deviceId = await deviceIdOf(publicKey);
+  let known: { key: CryptoKey; deviceId: string };
+  try {
+    known = await (options.keys ?? new DeviceKeyCache(1)).get(publicKey);
+  } catch {
+    throw refuse("device public key invalid");
+  }
+  const deviceId = known.deviceId;
   if (proof.id !== deviceId) throw refuse("device identity mismatch");
   if (
     !Number.isSafeInteger(proof.signedAt) ||
@@ -114,7 +153,7 @@ export async function verifyDeviceProof(
   });
   if (
     signature === null || signature.length !== 64 ||
-    !(await verifySignature(publicKey, signature, message))
+    !(await verifySignature(known.key, signature, message))
   ) {
     throw refuse("device signature invalid");
   }
