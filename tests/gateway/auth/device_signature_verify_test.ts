@@ -207,3 +207,25 @@ Deno.test("verifyDeviceProof() refuses a nonce other than the challenge, even lo
   await refused(params, "device nonce mismatch");
   await refused(params, "device nonce mismatch", { localDirect: true });
 });
+
+Deno.test("DeviceKeyCache reuses the imported key of a public key and stays within its bound", async () => {
+  const { DeviceKeyCache } = await import(
+    "../../../gateway/auth/device_signature_verify.ts"
+  );
+  const cache = new DeviceKeyCache(2);
+  const raw = async () => {
+    const pair = await crypto.subtle.generateKey("Ed25519", true, [
+      "sign",
+      "verify",
+    ]) as CryptoKeyPair;
+    return new Uint8Array(await crypto.subtle.exportKey("raw", pair.publicKey));
+  };
+  const [a, b, c] = [await raw(), await raw(), await raw()];
+  const first = await cache.get(a);
+  const again = await cache.get(a);
+  assertEquals(first === again, true);
+  assertEquals(first.deviceId.length, 64);
+  await cache.get(b);
+  await cache.get(c); // evicts a
+  assertEquals((await cache.get(a)) === first, false);
+});
