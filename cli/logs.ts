@@ -4,9 +4,9 @@
  * @module
  */
 import { Command, InvalidArgumentError } from "@commander-js/extra-typings";
+import { gatewayCommand } from "./client/gateway_command.ts";
 import { openGatewaySession } from "./client/gateway_session.ts";
 import type { CliContext } from "./context.ts";
-import { parsePort } from "./status.ts";
 import { sanitizeJson, stripTerminalUnsafe } from "./terminal_text.ts";
 
 interface TailEntry {
@@ -48,19 +48,9 @@ export function logsCommand(ctx: CliContext): Command<[], {
   allowPlaintext?: true;
   json?: true;
 }> {
-  return new Command("logs")
+  return gatewayCommand("logs", "print the logs.tail payload as JSON")
     .description("print the gateway's most recent log entries")
     .option("-n, --lines <n>", "how many entries (1-5000)", parseLines, 50)
-    .option(
-      "-p, --port <port>",
-      "gateway port (default: gateway.port, else 18789)",
-      parsePort,
-    )
-    .option("--host <host>", "gateway host", "127.0.0.1")
-    .option("--tls", "connect with wss:// (TLS)")
-    .option("--trust", "with --tls: pin the gateway's certificate on first use")
-    .option("--allow-plaintext", "allow ws:// to a non-loopback host")
-    .option("--json", "print the logs.tail payload as JSON")
     .addHelpText(
       "after",
       "\nExamples:\n  cara logs\n  cara logs -n 200 --json\n  cara logs --host gw.example.net --tls --trust\n",

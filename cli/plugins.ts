@@ -16,10 +16,10 @@ import {
   type ConnectionFlags,
   openGatewaySession,
 } from "./client/gateway_session.ts";
+import { gatewayCommand } from "./client/gateway_command.ts";
 import type { CliContext } from "./context.ts";
 import { CliError } from "./errors.ts";
 import { stagePluginFile } from "./plugin_file_staging.ts";
-import { parsePort } from "./status.ts";
 import { sanitizeJson, stripTerminalUnsafe } from "./terminal_text.ts";
 
 /** The file name plugin toolchains expect (`wit/plugin.wit`). */
@@ -81,21 +81,6 @@ function hostCommand() {
     });
 }
 
-/** Adds the connection flags shared by the gateway commands. */
-function connected(name: string) {
-  return new Command(name)
-    .option(
-      "-p, --port <port>",
-      "gateway port (default: gateway.port, else 18789)",
-      parsePort,
-    )
-    .option("--host <host>", "gateway host", "127.0.0.1")
-    .option("--tls", "connect with wss:// (TLS)")
-    .option("--trust", "with --tls: pin the gateway's certificate on first use")
-    .option("--allow-plaintext", "allow ws:// to a non-loopback host")
-    .option("--json", "print the response as JSON");
-}
-
 function printJson(ctx: CliContext, value: unknown): void {
   ctx.io.out(`${JSON.stringify(sanitizeJson(value), null, 2)}\n`);
 }
@@ -149,7 +134,7 @@ export function formatStatus(report: PluginsStatusReport): string {
 }
 
 function statusCommand(ctx: CliContext) {
-  return connected("status")
+  return gatewayCommand("status")
     .description("show the activation state of every plugin")
     .option("--name <name>", "only the plugin with this name")
     .option("--plugin-id <id>", "only the plugin with this runtime id")
@@ -188,7 +173,7 @@ function statusCommand(ctx: CliContext) {
 }
 
 function binsCommand(ctx: CliContext) {
-  return connected("bins")
+  return gatewayCommand("bins")
     .description("list the plugin artifacts in the managed plugins dir")
     .action(async (options) => {
       await using client = await openGatewaySession(ctx, options, {
@@ -271,7 +256,7 @@ async function runInstall(
 }
 
 function installCommand(ctx: CliContext, mode: "install" | "update") {
-  return connected(mode)
+  return gatewayCommand(mode)
     .description(
       mode === "install"
         ? "install a managed plugin from a URL or a local file"

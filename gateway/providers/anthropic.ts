@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { lazy } from "../lazy_value.ts";
 import type { MessageCreateParamsStreaming } from "@anthropic-ai/sdk/resources/messages";
 import {
   anthropicBody,
@@ -31,25 +32,16 @@ import type {
 export function anthropicProvider(settings: ProviderSettings): Provider {
   // One SDK client per provider: building it per call costs about half a
   // millisecond of every turn.
-  let cached:
-    | Promise<InstanceType<typeof import("@anthropic-ai/sdk").default>>
-    | undefined;
-  function client() {
-    cached ??= (async () => {
-      const { default: Anthropic } = await import("@anthropic-ai/sdk");
-      return new Anthropic({
-        apiKey: settings.apiKey ?? null,
-        baseURL: settings.baseUrl,
-        maxRetries: 0,
-        logLevel: "off",
-        defaultHeaders: settings.headers ?? {},
-      });
-    })().catch((error) => {
-      cached = undefined;
-      throw error;
+  const client = lazy(async () => {
+    const { default: Anthropic } = await import("@anthropic-ai/sdk");
+    return new Anthropic({
+      apiKey: settings.apiKey ?? null,
+      baseURL: settings.baseUrl,
+      maxRetries: 0,
+      logLevel: "off",
+      defaultHeaders: settings.headers ?? {},
     });
-    return cached;
-  }
+  });
   async function* stream(
     request: ProviderRequest,
   ): AsyncGenerator<ProviderEvent> {

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { lazy } from "../lazy_value.ts";
 import type { ChatCompletionCreateParamsStreaming } from "openai/resources/chat/completions";
 import { streamEndedEarly, toProviderError } from "./errors.ts";
 import { chatMessages, chatTools } from "./openai_messages.ts";
@@ -149,25 +150,16 @@ export function openaiChatProvider(
 ): Provider {
   // One SDK client per provider: building it per call costs about half a
   // millisecond of every turn.
-  let cached:
-    | Promise<InstanceType<typeof import("openai").default>>
-    | undefined;
-  function client() {
-    cached ??= (async () => {
-      const { default: OpenAI } = await import("openai");
-      return new OpenAI({
-        apiKey: settings.apiKey ?? "",
-        baseURL: openaiBaseUrl(settings.baseUrl),
-        maxRetries: 0,
-        logLevel: "off",
-        defaultHeaders: settings.headers ?? {},
-      });
-    })().catch((error) => {
-      cached = undefined;
-      throw error;
+  const client = lazy(async () => {
+    const { default: OpenAI } = await import("openai");
+    return new OpenAI({
+      apiKey: settings.apiKey ?? "",
+      baseURL: openaiBaseUrl(settings.baseUrl),
+      maxRetries: 0,
+      logLevel: "off",
+      defaultHeaders: settings.headers ?? {},
     });
-    return cached;
-  }
+  });
   async function* stream(
     request: ProviderRequest,
   ): AsyncGenerator<ProviderEvent> {

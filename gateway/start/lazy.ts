@@ -9,18 +9,9 @@
 import { Hono } from "hono";
 import type { GatewayEnv } from "../server/client_address.ts";
 import type { MethodDefinition, MethodScope } from "../protocol/types.ts";
+import { lazy } from "../lazy_value.ts";
 
-/** A value built on first use; a failed build is tried again next time. */
-export function lazy<T>(build: () => Promise<T>): () => Promise<T> {
-  let value: Promise<T> | undefined;
-  return () => {
-    value ??= build().catch((error) => {
-      value = undefined;
-      throw error;
-    });
-    return value;
-  };
-}
+export { lazy };
 
 /** A method's name and scope, declared before its implementation is loaded. */
 export interface MethodDeclaration {

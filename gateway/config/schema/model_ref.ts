@@ -4,22 +4,12 @@
  *
  * @module
  */
+import { PROVIDER_IDS } from "../../providers/types.ts";
 import { z } from "zod";
 import { str } from "./_types.ts";
 
 /** Provider prefixes a model string may start with. */
-export const MODEL_PROVIDERS: readonly string[] = [
-  "anthropic",
-  "openai",
-  "gemini",
-  "vertex",
-  "bedrock",
-  "ollama",
-  "codex",
-  "nearai",
-  "venice",
-  "claude-cli",
-];
+export const MODEL_PROVIDERS: readonly string[] = PROVIDER_IDS;
 
 const GUESSES: readonly [RegExp, string][] = [
   [/^claude/i, "anthropic"],
