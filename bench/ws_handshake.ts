@@ -11,11 +11,13 @@ import {
   deviceIdOf,
   signedPayload,
 } from "../gateway/protocol/device_signature.ts";
-import { startGateway } from "../gateway/start_gateway.ts";
 import {
+  BENCH_TOKEN,
   BenchSocket,
+  nextNonEvent,
   type Percentiles,
   percentiles,
+  startBenchGateway,
   startEchoServer,
 } from "./ws_support.ts";
 
@@ -32,7 +34,6 @@ export interface WsHandshakeReport {
 }
 
 const BATCH = 50;
-const TOKEN = "bench-token-0123456789abcdef";
 
 /** Runs `iterations` handshakes on each side (default 1 000). */
 export async function benchWsHandshake(
@@ -48,21 +49,8 @@ export async function benchWsHandshake(
     targets: { p50_us: 1000, p99_us: 3000 },
   };
   try {
-    // The gateway exactly as `cara start` wires it: real authenticator,
-    // pairing registry and SQLite, in a throw-away state dir.
-    const stateDir = await Deno.makeTempDir({ prefix: "cara-bench-ws-" });
-    await using _cleanup = {
-      [Symbol.asyncDispose]: () => Deno.remove(stateDir, { recursive: true }),
-    };
-    await using started = await startGateway({
-      env: {
-        CARAPACE_STATE_DIR: stateDir,
-        HOME: stateDir,
-        CARAPACE_GATEWAY_TOKEN: TOKEN,
-      },
-      port: 0,
-    });
-    const gateway = { url: `${started.url.replace("http", "ws")}/ws` };
+    await using started = await startBenchGateway();
+    const gateway = { url: started.wsUrl };
     await using echo = startEchoServer();
     const keys = await deviceKeys();
     const cara: number[] = [];
@@ -122,7 +110,7 @@ async function caraOnce(url: string, keys: DeviceKeys): Promise<number> {
     role: "operator",
     scopes: ["operator.read"],
     signedAtMs: signedAt,
-    token: TOKEN,
+    token: BENCH_TOKEN,
     nonce: challenge.payload.nonce,
   });
   const signature = new Uint8Array(
@@ -148,23 +136,15 @@ async function caraOnce(url: string, keys: DeviceKeys): Promise<number> {
       maxProtocol: 3,
       client: { id: "test", version: "1.0.0", platform: "bench", mode: "test" },
       scopes: ["operator.read"],
-      auth: { token: TOKEN },
+      auth: { token: BENCH_TOKEN },
       device,
     },
   }));
-  expectOk(await nextResponse(socket));
+  expectOk(await nextNonEvent(socket));
   socket.socket.send('{"type":"req","id":"h","method":"health"}');
-  expectOk(await nextResponse(socket));
+  expectOk(await nextNonEvent(socket));
   await socket.close();
   return performance.now() - start;
-}
-
-/** The next response frame, skipping events (presence, tick) sent meanwhile. */
-async function nextResponse(socket: BenchSocket): Promise<string> {
-  while (true) {
-    const text = await socket.next();
-    if (text.startsWith('{"type":"res"')) return text;
-  }
 }
 
 async function echoOnce(url: string): Promise<number> {

@@ -4,11 +4,13 @@
  *
  * @module
  */
-import { startGateway } from "../gateway/start_gateway.ts";
 import {
+  BENCH_TOKEN,
   BenchSocket,
+  nextNonEvent,
   type Percentiles,
   percentiles,
+  startBenchGateway,
   startEchoServer,
 } from "./ws_support.ts";
 
@@ -25,7 +27,6 @@ export interface WsRpcReport {
 }
 
 const BATCH = 500;
-const TOKEN = "bench-token-0123456789abcdef";
 
 /** Runs `iterations` round trips on each side (default 10 000). */
 export async function benchWsRpc(
@@ -41,26 +42,13 @@ export async function benchWsRpc(
     targets: { p50_us: 100 },
   };
   try {
-    // The gateway as `cara start` wires it; the per-connection rate limit is
-    // raised through config so 10 000 back-to-back requests are not throttled.
-    const stateDir = await Deno.makeTempDir({ prefix: "cara-bench-rpc-" });
-    await using _cleanup = {
-      [Symbol.asyncDispose]: () => Deno.remove(stateDir, { recursive: true }),
-    };
-    await Deno.writeTextFile(
-      `${stateDir}/carapace.json5`,
+    // The per-connection rate limit is raised through config so 10 000
+    // back-to-back requests are not throttled.
+    await using gateway = await startBenchGateway(
       "{ gateway: { ws: { messageRate: 1000000, messageBurst: 1000000 } } }",
     );
-    await using gateway = await startGateway({
-      env: {
-        CARAPACE_STATE_DIR: stateDir,
-        HOME: stateDir,
-        CARAPACE_GATEWAY_TOKEN: TOKEN,
-      },
-      port: 0,
-    });
     await using echo = startEchoServer();
-    const cara = new BenchSocket(`${gateway.url.replace("http", "ws")}/ws`);
+    const cara = new BenchSocket(gateway.wsUrl);
     await cara.next(); // connect.challenge
     cara.socket.send(JSON.stringify({
       type: "req",
@@ -71,10 +59,10 @@ export async function benchWsRpc(
         maxProtocol: 3,
         client: { id: "test", version: "1", platform: "bench", mode: "test" },
         scopes: ["operator.read"],
-        auth: { token: TOKEN },
+        auth: { token: BENCH_TOKEN },
       },
     }));
-    const hello = await nextResponse(cara);
+    const hello = await nextNonEvent(cara);
     if (!hello.includes('"ok":true')) {
       throw new Error(`WS RPC bench connect failed: ${hello.slice(0, 300)}`);
     }
@@ -101,14 +89,6 @@ export async function benchWsRpc(
   return report;
 }
 
-/** The next response frame, skipping events (presence, tick); the echo peer answers verbatim. */
-async function nextResponse(socket: BenchSocket): Promise<string> {
-  while (true) {
-    const text = await socket.next();
-    if (!text.startsWith('{"type":"event"')) return text;
-  }
-}
-
 async function roundTrips(
   socket: BenchSocket,
   count: number,
@@ -117,7 +97,7 @@ async function roundTrips(
   for (let i = 0; i < count; i++) {
     const start = performance.now();
     socket.socket.send(`{"type":"req","id":"h${i}","method":"health"}`);
-    await nextResponse(socket);
+    await nextNonEvent(socket);
     samples.push(performance.now() - start);
   }
 }

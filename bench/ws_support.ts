@@ -89,3 +89,43 @@ export class BenchSocket {
     await this.closed;
   }
 }
+
+/** The gateway token of the bench gateways. */
+export const BENCH_TOKEN = "bench-token-0123456789abcdef";
+
+/**
+ * The gateway exactly as `cara start` wires it (real authenticator, pairing
+ * registry, SQLite) in a throw-away state dir, with an optional config text.
+ */
+export async function startBenchGateway(
+  configText?: string,
+): Promise<{ wsUrl: string } & AsyncDisposable> {
+  const { startGateway } = await import("../gateway/start_gateway.ts");
+  const stateDir = await Deno.makeTempDir({ prefix: "cara-bench-ws-" });
+  if (configText !== undefined) {
+    await Deno.writeTextFile(`${stateDir}/carapace.json5`, configText);
+  }
+  const gateway = await startGateway({
+    env: {
+      CARAPACE_STATE_DIR: stateDir,
+      HOME: stateDir,
+      CARAPACE_GATEWAY_TOKEN: BENCH_TOKEN,
+    },
+    port: 0,
+  });
+  return {
+    wsUrl: `${gateway.url.replace("http", "ws")}/ws`,
+    async [Symbol.asyncDispose]() {
+      await gateway.shutdown();
+      await Deno.remove(stateDir, { recursive: true });
+    },
+  };
+}
+
+/** The next frame that is not an event (presence, tick) sent meanwhile. */
+export async function nextNonEvent(socket: BenchSocket): Promise<string> {
+  while (true) {
+    const text = await socket.next();
+    if (!text.startsWith('{"type":"event"')) return text;
+  }
+}
