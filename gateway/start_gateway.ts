@@ -20,7 +20,7 @@ import {
 } from "./config/paths.ts";
 import { acquireDaemonLock } from "./daemon/mod.ts";
 import { parseLogLevel } from "./logs/levels.ts";
-import { createLogger, type Logger } from "./logs/logger.ts";
+import { createLogger, type Logger, type ScopedLogger } from "./logs/logger.ts";
 import { assertBindAllowed, resolveBindHost } from "./server/bind.ts";
 import { MAX_OPENAI_BODY_BYTES } from "./openai_compat/limits.ts";
 import { createGatewayApp } from "./server/app.ts";
@@ -34,7 +34,7 @@ import {
 import { authConfigured } from "./start/auth_configured.ts";
 import { ConfigReloader } from "./start/config_reloader.ts";
 import { DeferredCredentialStore } from "./start/deferred_credentials.ts";
-import { pluginFeature } from "./start/plugin_feature.ts";
+import { type PluginFeature, pluginFeature } from "./start/plugin_feature.ts";
 import { wireProtocol } from "./start/protocol_wiring.ts";
 
 /** Options of {@linkcode startGateway}. */
@@ -147,6 +147,7 @@ export async function startGateway(
       env: options.env,
     });
     cleanups.push(() => plugins.close());
+    cleanups.push(() => runLifecycleHook(plugins, "gateway_stop", {}, log));
     const protocol = wireProtocol({
       env: options.env,
       keyring,
@@ -190,6 +191,7 @@ export async function startGateway(
       stateDir,
       version: BUILD_INFO.version,
     });
+    await runLifecycleHook(plugins, "gateway_start", { url: server.url }, log);
     if (tls !== null) {
       log.info("TLS certificate", {
         fingerprint: tls.fingerprint,
@@ -250,5 +252,19 @@ export async function startGateway(
   } catch (error) {
     await cleanup();
     throw error;
+  }
+}
+
+/** Runs a gateway lifecycle hook; a failing plugin is logged, never fatal. */
+async function runLifecycleHook(
+  plugins: PluginFeature,
+  name: "gateway_start" | "gateway_stop",
+  payload: Record<string, unknown>,
+  log: ScopedLogger,
+): Promise<void> {
+  try {
+    await plugins.hook(name, payload);
+  } catch (error) {
+    log.warn(`Plugin hook "${name}" failed`, { error });
   }
 }

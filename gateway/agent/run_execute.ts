@@ -66,7 +66,29 @@ export async function executeRun(
       sessionKey: session.sessionKey,
       maxConcurrent: profile.maxConcurrent,
     }, signal);
+    const hookBase = {
+      runId: run.runId,
+      sessionKey: session.sessionKey,
+      agentId: profile.id,
+    };
+    if (deps.hooks !== undefined) {
+      const before = await deps.hooks("before_agent_start", {
+        ...hookBase,
+        message: prepared.request.message,
+      });
+      if (before.cancelled) {
+        throw new CaraError(
+          "hook_cancelled",
+          "The run was cancelled by a plugin hook (before_agent_start)",
+        );
+      }
+    }
     const outcome = await turns(prepared, { deps, events, run, usage });
+    deps.hooks?.("agent_end", {
+      ...hookBase,
+      status: "done",
+      text: outcome.text,
+    }).catch(() => {});
     events.agent("final", {
       text: outcome.text,
       stopReason: outcome.stopReason,
@@ -149,6 +171,7 @@ async function turns(
     events,
     signal: run.controller.signal,
     flushIntervalMs: deps.flushIntervalMs ?? 100,
+    ...(deps.hooks === undefined ? {} : { hooks: deps.hooks }),
     // The reply and its usage commit crash-safe but without the fsync: the
     // user's message (irreplaceable) was committed with it when the run was
     // accepted; a reply lost to a power cut can be asked for again.

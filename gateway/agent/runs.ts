@@ -26,6 +26,7 @@ import { RunLimiter } from "./run_limiter.ts";
 import type {
   AgentRuns,
   RunHandle,
+  RunHook,
   RunRequest,
   RunResult,
   Tool,
@@ -49,6 +50,8 @@ export interface AgentRunsDeps {
   flushIntervalMs?: number;
   /** How long finished runs stay answerable by `wait` (ms, default 10 min). */
   retainMs?: number;
+  /** Plugin lifecycle hooks (`before_agent_start`, `agent_end`, tool hooks). */
+  hooks?: RunHook;
 }
 
 /** A run as the service tracks it. */

@@ -7,7 +7,7 @@
  */
 import type { AgentProfile } from "./agent_profile.ts";
 import type { ToolPermission } from "./tool_policy.ts";
-import type { Tool, ToolOutput } from "./types.ts";
+import type { RunHook, Tool, ToolOutput } from "./types.ts";
 
 /** The most characters of one tool output sent back to the model. */
 export const MAX_TOOL_OUTPUT_CHARS = 100_000;
@@ -27,6 +27,8 @@ export interface DispatchContext {
   tools: ReadonlyMap<string, Tool>;
   allowed: ToolPermission;
   signal: AbortSignal;
+  /** Plugin hooks `before_tool_call` (may modify `input` or cancel) and `after_tool_call`. */
+  hooks?: RunHook;
 }
 
 /**
@@ -53,8 +55,47 @@ export async function dispatchTool(
   if (tool === undefined) {
     return { content: `Tool "${call.name}" does not exist`, isError: true };
   }
+  let input = call.input;
+  const hookBase = {
+    runId: context.runId,
+    sessionKey: context.session.sessionKey,
+    tool: call.name,
+  };
+  if (context.hooks !== undefined) {
+    const before = await context.hooks("before_tool_call", {
+      ...hookBase,
+      input,
+    });
+    if (before.cancelled) {
+      return {
+        content: `Tool "${call.name}" was cancelled by a plugin hook`,
+        isError: true,
+      };
+    }
+    const changed = before.payload as { input?: unknown } | null;
+    if (changed !== null && typeof changed === "object" && "input" in changed) {
+      input = changed.input;
+    }
+  }
+  const output = await runTool(tool, input, call, context);
+  // Observers only: the answer does not wait for them, and their failures stay in the log.
+  context.hooks?.("after_tool_call", {
+    ...hookBase,
+    isError: output.isError === true,
+  })
+    .catch(() => {});
+  return output;
+}
+
+async function runTool(
+  tool: Tool,
+  input: unknown,
+  call: ToolCall,
+  context: DispatchContext,
+): Promise<ToolOutput> {
+  const agentId = context.profile.id;
   try {
-    const output = await tool.run(call.input, {
+    const output = await tool.run(input, {
       agentId,
       sessionKey: context.session.sessionKey,
       runId: context.runId,

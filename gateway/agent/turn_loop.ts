@@ -17,7 +17,7 @@ import { ReplyWriter } from "./reply_writer.ts";
 import type { RunEvents } from "./run_events.ts";
 import { dispatchTool, type ToolCall } from "./tool_dispatch.ts";
 import type { ToolPermission } from "./tool_policy.ts";
-import type { Tool } from "./types.ts";
+import type { RunHook, Tool } from "./types.ts";
 
 /** Everything one run's loop works with. */
 export interface TurnContext {
@@ -38,6 +38,8 @@ export interface TurnContext {
   /** Runs `fn` in one database transaction (one commit for the step's end). */
   atomically<T>(fn: () => T): T;
   onUsage(usage: { inputTokens: number; outputTokens: number }): void;
+  /** Plugin lifecycle hooks around tool calls. */
+  hooks?: RunHook;
 }
 
 /** What the loop ends with. */

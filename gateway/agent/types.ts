@@ -96,3 +96,19 @@ export interface AgentRuns {
   ): Promise<RunResult>;
   abort(runId: string, reason?: string): boolean;
 }
+
+/** What a lifecycle hook answered (plugins.md hooks). */
+export interface HookOutcome {
+  /** The payload after every handler that may modify it. */
+  payload: unknown;
+  cancelled: boolean;
+}
+
+/**
+ * Runs lifecycle hook `name` (e.g. `before_tool_call`) over `payload`.
+ * Hooks come from plugins; with none installed the payload passes unchanged.
+ */
+export type RunHook = (
+  name: string,
+  payload: Record<string, unknown>,
+) => Promise<HookOutcome>;

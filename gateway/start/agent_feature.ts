@@ -9,7 +9,7 @@ import type { Hono, MiddlewareHandler } from "hono";
 import { agentMethods } from "../agent/agent_methods.ts";
 import { agentsMethods, modelsMethods } from "../agent/catalog_methods.ts";
 import { type AgentRunService, createAgentRuns } from "../agent/runs.ts";
-import type { Tool } from "../agent/types.ts";
+import type { RunHook, Tool } from "../agent/types.ts";
 import type { CaraConfig } from "../config/mod.ts";
 import { type Env, resolveMemoryDir } from "../config/paths.ts";
 import { hookRoutes } from "../hooks/routes.ts";
@@ -36,6 +36,8 @@ export interface AgentFeatureDeps {
   auth: MiddlewareHandler<GatewayEnv>;
   /** Tools contributed by plugins. */
   pluginTools: () => Promise<readonly Tool[]>;
+  /** Plugin lifecycle hooks. */
+  hooks?: RunHook;
 }
 
 /** The built feature. */
@@ -79,6 +81,7 @@ export async function buildAgentFeature(
     usage,
     tools,
     logger: logger.child("gateway.agent"),
+    ...(deps.hooks === undefined ? {} : { hooks: deps.hooks }),
   });
   return {
     runs,

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import type { CaraConfig } from "../config/mod.ts";
 import type { Env } from "../config/paths.ts";
 import type { CredentialStore } from "../credentials/store.ts";
+import type { RunHook } from "../agent/types.ts";
 import type { Logger } from "../logs/logger.ts";
 import type { PluginRuntime } from "../../plugins/runtime/plugin_runtime.ts";
 import { lazy } from "./lazy.ts";
@@ -25,6 +26,11 @@ export interface PluginFeatureDeps {
 /** The plugin runtime, started now or on first use. */
 export interface PluginFeature {
   runtime(): Promise<PluginRuntime>;
+  /**
+   * Runs a lifecycle hook on the plugins that handle it; with no plugin
+   * runtime started (none installed) the payload passes unchanged.
+   */
+  hook: RunHook;
   /** Stops the runtime if it was started. */
   close(): Promise<void>;
 }
@@ -61,6 +67,11 @@ export async function pluginFeature(
   if (await anyPlugins(deps.stateDir, deps.config())) await runtime();
   return {
     runtime,
+    async hook(name, payload) {
+      if (started === undefined) return { payload, cancelled: false };
+      const outcome = await started.runHook(name, payload);
+      return { payload: outcome.payload, cancelled: outcome.cancelled };
+    },
     async close() {
       await started?.close();
     },

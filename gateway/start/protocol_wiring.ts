@@ -109,6 +109,7 @@ export function wireProtocol(options: ProtocolWiringOptions): ProtocolWiring {
       logger,
       auth: service,
       pluginTools: async () => (await options.plugins.runtime()).tools(),
+      hooks: options.plugins.hook,
     });
     return agentLoaded;
   });

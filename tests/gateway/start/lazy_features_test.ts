@@ -87,3 +87,29 @@ Deno.test("anyPlugins() is true only for configured load paths or a managed .was
     validateConfig({ plugins: { enabled: false } }, { file: "x" }).config;
   assertEquals(await anyPlugins(dir.path, disabled), false);
 });
+
+Deno.test("pluginFeature() passes hook payloads through unchanged when no plugin is installed", async () => {
+  using dir = tempDir();
+  const { pluginFeature } = await import(
+    "../../../gateway/start/plugin_feature.ts"
+  );
+  const logger = createLogger({ level: "error" });
+  const feature = await pluginFeature({
+    stateDir: dir.path,
+    config: () => validateConfig({}, { file: "x" }).config,
+    logger,
+    credentials: {
+      backend: "none",
+      get: () => Promise.resolve(null),
+      set: () => Promise.resolve(),
+      delete: () => Promise.resolve(false),
+    },
+    env: isolatedEnv(dir.path),
+  });
+  assertEquals(await feature.hook("before_tool_call", { input: 1 }), {
+    payload: { input: 1 },
+    cancelled: false,
+  });
+  await feature.close();
+  await logger.close();
+});
