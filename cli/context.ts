@@ -28,12 +28,30 @@ export interface CliContext {
 
 const encoder = new TextEncoder();
 
+/**
+ * Writes all of `text`; a reader that went away (`cara … | head`) is not an
+ * error of ours, so a broken pipe ends the output quietly.
+ */
+function writeAll(
+  stream: { writeSync(p: Uint8Array): number },
+  text: string,
+): void {
+  const bytes = encoder.encode(text);
+  try {
+    for (let offset = 0; offset < bytes.length;) {
+      offset += stream.writeSync(bytes.subarray(offset));
+    }
+  } catch (error) {
+    if (!(error instanceof Deno.errors.BrokenPipe)) throw error;
+  }
+}
+
 /** The context of the running process: real stdout/stderr and environment. */
 export function processContext(): CliContext {
   return {
     io: {
-      out: (text) => Deno.stdout.writeSync(encoder.encode(text)),
-      err: (text) => Deno.stderr.writeSync(encoder.encode(text)),
+      out: (text) => writeAll(Deno.stdout, text),
+      err: (text) => writeAll(Deno.stderr, text),
       isTerminal: Deno.stdout.isTerminal(),
     },
     env: Deno.env.toObject(),

@@ -30,6 +30,17 @@ export function tempDir(prefix = "cara-test-"): { path: string } & Disposable {
   };
 }
 
+function denoDir(): string {
+  const explicit = Deno.env.get("DENO_DIR");
+  if (explicit) return explicit;
+  const home = Deno.env.get("HOME") ?? Deno.env.get("USERPROFILE") ?? ".";
+  if (Deno.build.os === "darwin") return `${home}/Library/Caches/deno`;
+  if (Deno.build.os === "windows") {
+    return `${Deno.env.get("LOCALAPPDATA") ?? home}\\deno`;
+  }
+  return `${Deno.env.get("XDG_CACHE_HOME") ?? `${home}/.cache`}/deno`;
+}
+
 /** An environment isolated to one state dir (no HOME, no real credentials). */
 export function isolatedEnv(
   stateDir: string,
@@ -38,6 +49,9 @@ export function isolatedEnv(
   const env: Record<string, string> = {
     CARAPACE_STATE_DIR: stateDir,
     HOME: stateDir,
+    // Children share this run's Deno cache: a fresh HOME would otherwise make
+    // every `cara` child process fetch npm metadata and transpile again.
+    DENO_DIR: denoDir(),
     PATH: Deno.env.get("PATH") ?? "",
   };
   for (const [key, value] of Object.entries(extra)) {

@@ -60,3 +60,23 @@ Deno.test("cara --version prints the version, while a subcommand's --version sta
   );
   assertEquals(sub.stdout.trim() === root.stdout.trim(), false, sub.stdout);
 });
+
+Deno.test("cara --help into a pipe that closes early ends quietly (cara … | head)", async () => {
+  using dir = tempDir();
+  const { selfCommand } = await import("../../cli/self_command.ts");
+  const { command, args } = selfCommand(["config", "--help"]);
+  const child = new Deno.Command(command, {
+    args,
+    env: isolatedEnv(dir.path),
+    clearEnv: true,
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  await child.stdout.cancel();
+  const [status, stderr] = await Promise.all([
+    child.status,
+    new Response(child.stderr).text(),
+  ]);
+  assertEquals(status.code, 0, stderr);
+  assertEquals(stderr.includes("BrokenPipe"), false, stderr);
+});
