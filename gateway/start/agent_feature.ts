@@ -20,6 +20,7 @@ import type { GatewayEnv } from "../server/client_address.ts";
 import { sessionMethods } from "../sessions/session_methods.ts";
 import type { StateDatabase } from "../state/mod.ts";
 import { builtinTools } from "../tools/builtin_tools.ts";
+import { type ChannelSender, messageSendTool } from "../tools/message_send.ts";
 import { toolsHttpRoutes } from "../tools_http/routes.ts";
 import { usageMethods } from "../usage/usage_methods.ts";
 import { UsageTracker } from "../usage/usage_tracker.ts";
@@ -34,8 +35,8 @@ export interface AgentFeatureDeps {
   logger: Logger;
   /** Service auth for `/v1/*` and `/tools/invoke`. */
   auth: MiddlewareHandler<GatewayEnv>;
-  /** Tools contributed by plugins. */
-  pluginTools: () => Promise<readonly Tool[]>;
+  /** The plugin runtime: its tools, and its channels for `message_send`. */
+  plugins: () => Promise<{ tools(): readonly Tool[] } & ChannelSender>;
   /** Plugin lifecycle hooks. */
   hooks?: RunHook;
 }
@@ -65,13 +66,17 @@ export async function buildAgentFeature(
       ),
   });
   const usage = new UsageTracker(state.usage, { config });
+  const plugins = await deps.plugins();
   const tools = [
     ...builtinTools({
       config: config(),
       sessions: state.sessions,
       memoryDir: resolveMemoryDir(env),
     }),
-    ...await deps.pluginTools(),
+    ...plugins.tools(),
+    ...(plugins.channels().length > 0
+      ? [messageSendTool(plugins, deps.hooks)]
+      : []),
   ];
   const runs = createAgentRuns({
     state,

@@ -108,7 +108,7 @@ export function wireProtocol(options: ProtocolWiringOptions): ProtocolWiring {
       events: hub,
       logger,
       auth: service,
-      pluginTools: async () => (await options.plugins.runtime()).tools(),
+      plugins: () => options.plugins.runtime(),
       hooks: options.plugins.hook,
     });
     return agentLoaded;

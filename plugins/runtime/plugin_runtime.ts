@@ -59,6 +59,13 @@ export interface OutboundContext {
   accountId?: string;
 }
 
+/** WIT `poll-context`: a poll of 2–12 options (each ≤ 100 characters). */
+export interface PollContext {
+  to: string;
+  poll: { question: string; options: string[]; allowMultiple: boolean };
+  accountId?: string;
+}
+
 /** WIT `delivery-result`. */
 export interface DeliveryResult {
   ok: boolean;
@@ -86,6 +93,8 @@ export interface PluginRuntime extends AsyncDisposable {
     channelId: string,
     message: OutboundContext,
   ): Promise<DeliveryResult>;
+  /** Sends a poll through the channel plugin serving `channelId`. */
+  sendPoll(channelId: string, poll: PollContext): Promise<DeliveryResult>;
   /** Stops services and ends every sandbox. */
   close(): Promise<void>;
 }
@@ -161,6 +170,31 @@ export async function startPluginRuntime(
     })();
   const channelOf = (channelId: string) =>
     started.find((i) => i.channelId === channelId);
+  async function deliver(
+    channelId: string,
+    fn: "send-text" | "send-poll",
+    argument: unknown,
+  ): Promise<DeliveryResult> {
+    const instance = channelOf(channelId);
+    if (!instance) {
+      throw new CaraError(
+        "channel_not_found",
+        `Cannot send to channel "${channelId}": no active channel plugin serves it`,
+      );
+    }
+    const outcome = await instance.supervisor.call("channelAdapter", fn, [
+      argument,
+    ]);
+    if (!outcome.ok) {
+      const e = (outcome.pluginError ?? {}) as Record<string, unknown>;
+      return {
+        ok: false,
+        error: `${String(e.code ?? "error")}: ${String(e.message ?? "")}`,
+        retryable: e.retryable === true,
+      };
+    }
+    return outcome.value as DeliveryResult;
+  }
   return {
     status() {
       const live = new Map(started.map((instance) => {
@@ -196,33 +230,29 @@ export async function startPluginRuntime(
           : [{ channelId: i.channelId, pluginId: i.pluginId }]
       ),
     async sendText(channelId, message) {
-      const instance = channelOf(channelId);
-      if (!instance) {
-        throw new CaraError(
-          "channel_not_found",
-          `Cannot send to channel "${channelId}": no active channel plugin serves it`,
-        );
-      }
       if (message.text.length > MAX_TEXT) {
         throw new CaraError(
           "message_too_large",
           `Cannot send to channel "${channelId}": the text is longer than ${MAX_TEXT} characters`,
         );
       }
-      const outcome = await instance.supervisor.call(
-        "channelAdapter",
-        "send-text",
-        [{ gifPlayback: false, ...message }],
-      );
-      if (!outcome.ok) {
-        const e = (outcome.pluginError ?? {}) as Record<string, unknown>;
-        return {
-          ok: false,
-          error: `${String(e.code ?? "error")}: ${String(e.message ?? "")}`,
-          retryable: e.retryable === true,
-        };
+      return await deliver(channelId, "send-text", {
+        gifPlayback: false,
+        ...message,
+      });
+    },
+    async sendPoll(channelId, context) {
+      const { question, options } = context.poll;
+      if (
+        question.length > 300 || options.length < 2 || options.length > 12 ||
+        options.some((option) => option.length > 100)
+      ) {
+        throw new CaraError(
+          "invalid_poll",
+          `Cannot send a poll to channel "${channelId}": expected a question of at most 300 characters and 2–12 options of at most 100 characters each`,
+        );
       }
-      return outcome.value as DeliveryResult;
+      return await deliver(channelId, "send-poll", context);
     },
     close,
     [Symbol.asyncDispose]: close,

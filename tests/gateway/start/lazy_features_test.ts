@@ -31,7 +31,13 @@ Deno.test("AGENT_FEATURE_METHODS declares exactly the agent feature's methods an
     events: { broadcast() {} },
     logger,
     auth: async (_c, next) => await next(),
-    pluginTools: () => Promise.resolve([]),
+    plugins: () =>
+      Promise.resolve({
+        tools: () => [],
+        channels: () => [],
+        sendText: () => Promise.reject(new Error("no channels")),
+        sendPoll: () => Promise.reject(new Error("no channels")),
+      }),
   });
   assertEquals(pairs(AGENT_FEATURE_METHODS), pairs(feature.methods));
   await logger.close();

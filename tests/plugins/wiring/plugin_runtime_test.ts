@@ -3,6 +3,7 @@
  * fixtures) in real sandboxes: tools, hooks, channel sends, live status, and
  * hostile plugins that crash or loop while the rest keeps serving.
  */
+import { messageSendTool } from "../../../gateway/tools/message_send.ts";
 import { join } from "node:path";
 import {
   type PluginRuntime,
@@ -101,6 +102,26 @@ Deno.test("startPluginRuntime() serves the tools, hooks and channel of an active
     runtime.sendText("elsewhere", { to: "bob", text: "hi" }),
     /no active channel plugin serves it/,
   );
+  // The fixture refuses polls with a plugin-error: a failed delivery, not a crash.
+  const poll = await runtime.sendPoll("wiring-chan", {
+    to: "bob",
+    poll: { question: "Lunch?", options: ["yes", "no"], allowMultiple: false },
+  });
+  assertEquals(poll.ok, false);
+  await assertRejects(
+    runtime.sendPoll("wiring-chan", {
+      to: "bob",
+      poll: { question: "?", options: ["only one"], allowMultiple: false },
+    }),
+    /2–12 options/,
+  );
+  const tool = messageSendTool(runtime);
+  const sent = await tool.run({
+    channel: "wiring-chan",
+    to: "carol",
+    text: "hello",
+  }, TOOL_CONTEXT);
+  assertEquals(JSON.parse(sent.content), { ok: true, messageId: "m-carol-5" });
 });
 
 Deno.test("startPluginRuntime() marks crashing and looping plugins failed while the others keep serving", async () => {
@@ -124,3 +145,10 @@ Deno.test("startPluginRuntime() marks crashing and looping plugins failed while 
   const output = await runtime.tools()[0]!.run({ q: "still" }, toolContext);
   assertEquals(JSON.parse(output.content).params, { q: "still" });
 });
+
+const TOOL_CONTEXT = {
+  agentId: "main",
+  sessionKey: "k",
+  runId: "r",
+  signal: new AbortController().signal,
+};
