@@ -15,6 +15,7 @@ import { openGatewaySession } from "./client/gateway_session.ts";
 import type { GatewayClient } from "./client/ws_client.ts";
 import { runChatTurn } from "./chat_turn.ts";
 import type { CliContext } from "./context.ts";
+import { LineEditor } from "./line_editor.ts";
 import { CliError } from "./errors.ts";
 import { parsePort } from "./status.ts";
 import { stripTerminalUnsafe } from "./terminal_text.ts";
@@ -27,7 +28,41 @@ const HELP = `Commands:
 Ctrl-C aborts the running reply.
 `;
 
-/** Reads lines from stdin (cooked mode: the terminal does line editing). */
+/**
+ * Reads lines from a terminal in raw mode through a {@linkcode LineEditor}
+ * (arrows, history). Raw mode is on only while a line is being typed, so
+ * Ctrl-C during a reply still arrives as SIGINT and aborts it.
+ */
+async function* terminalLines(
+  ctx: CliContext,
+  editor: LineEditor,
+): AsyncGenerator<string> {
+  const reader = Deno.stdin.readable.getReader();
+  const decoder = new TextDecoder();
+  try {
+    while (true) {
+      Deno.stdin.setRaw(true);
+      let step = editor.feed("");
+      while (step.done === undefined) {
+        ctx.io.err(step.output);
+        const { value, done } = await reader.read();
+        if (done) return;
+        step = editor.feed(decoder.decode(value, { stream: true }));
+      }
+      ctx.io.err(step.output);
+      Deno.stdin.setRaw(false);
+      if (step.done === null) return;
+      editor.remember(step.done);
+      editor.reset();
+      yield step.done;
+    }
+  } finally {
+    Deno.stdin.setRaw(false);
+    reader.releaseLock();
+  }
+}
+
+/** Reads lines from a non-terminal stdin. */
 async function* stdinLines(): AsyncGenerator<string> {
   let buffer = "";
   for await (
@@ -98,7 +133,10 @@ export async function chatRepl(
   Deno.addSignalListener("SIGINT", idle);
   try {
     ctx.io.err(`Session ${sessionKey}. Type /help for commands.\n> `);
-    for await (const raw of stdinLines()) {
+    const lines = Deno.stdin.isTerminal()
+      ? terminalLines(ctx, new LineEditor("> "))
+      : stdinLines();
+    for await (const raw of lines) {
       const line = raw.trim();
       if (line === "/exit" || line === "/quit") return;
       if (line === "/help") ctx.io.err(HELP);

@@ -86,3 +86,25 @@ Deno.test("cara chat refuses a non-terminal stdin and explains a gateway that is
   assertEquals(down.code, 1);
   assertMatch(down.stderr, /Cannot reach the gateway .*cara start/);
 });
+
+Deno.test("cara chat recalls the previous message with the up arrow", async () => {
+  using dir = tempDir();
+  await using peer = startChatPeer({ reply: ["ok"] });
+  const { code, output } = await runCaraInPty(
+    ["chat", "-p", String(peer.port)],
+    {
+      env: env(dir.path),
+      steps: [
+        { wait: "> ", send: "remember me\r" },
+        { wait: "ok", send: "\x1b[A" },
+        { wait: "remember me", send: "\r" },
+        { wait: "ok", send: "/exit\r" },
+      ],
+    },
+  );
+  assertEquals(code, 0, output);
+  const sends = peer.received.filter((r) => r.method === "chat.send").map((r) =>
+    r.params.message
+  );
+  assertEquals(sends, ["remember me", "remember me"]);
+});
