@@ -6,7 +6,7 @@
  */
 import { benchChatTurn } from "./chat_turn.ts";
 import { benchIdleRss } from "./idle_rss.ts";
-import { benchPluginCall } from "./plugin_call.ts";
+import { benchPluginCall, pluginBenchLines } from "./plugin_call.ts";
 import { benchStartup } from "./startup.ts";
 import { benchWsHandshake } from "./ws_handshake.ts";
 import { benchWsRpc } from "./ws_rpc.ts";
@@ -36,11 +36,12 @@ if (import.meta.main) {
       () => benchWsHandshake(),
       () => benchWsRpc(),
       () => benchChatTurn(),
-      () => benchPluginCall(),
+      async () => pluginBenchLines(await benchPluginCall()),
     ]
   ) {
-    const report = await bench();
-    Deno.stdout.writeSync(encoder.encode(JSON.stringify(report) + "\n"));
-    if (report.error !== undefined) Deno.exitCode = 1;
+    for (const report of [await bench()].flat() as { error?: unknown }[]) {
+      Deno.stdout.writeSync(encoder.encode(JSON.stringify(report) + "\n"));
+      if (report.error !== undefined) Deno.exitCode = 1;
+    }
   }
 }

@@ -155,3 +155,30 @@ if (import.meta.main) {
     new TextEncoder().encode(`${JSON.stringify(report)}\n`),
   );
 }
+
+/**
+ * The report as the three JSON lines the issue names: `plugin_call` (warm
+ * calls per path), `plugin_cold` (start from the sha256 cache to first call)
+ * and `plugin_install` (transpile + cache of the componentize-js fixture).
+ */
+export function pluginBenchLines(
+  report: PluginCallReport,
+): Record<string, unknown>[] {
+  const { cold_start_from_cache_ms, install_transpile_ms, targets, ...call } =
+    report;
+  const error = report.error === undefined ? {} : { error: report.error };
+  return [
+    { ...call, targets: { warm_p50_us: targets.warm_p50_us } },
+    {
+      bench: "plugin_cold",
+      from_cache_ms: cold_start_from_cache_ms,
+      target_ms: targets.cold_start_ms,
+      ...error,
+    },
+    {
+      bench: "plugin_install",
+      transpile_and_cache_ms: install_transpile_ms,
+      ...error,
+    },
+  ];
+}
