@@ -1,7 +1,8 @@
 /**
  * WS methods that start and follow turns: `agent`, `agent.wait`,
  * `chat.send`, `chat.abort`, `chat.history` (protocol.md §7). Their `agent`
- * and `chat` events come from the run service.
+ * and `chat` events come from the run service. Without a session key,
+ * `agent` and `chat.send` use the connection's `sessions.switch` default.
  *
  * @module
  */
@@ -20,17 +21,22 @@ export interface AgentMethodsDeps {
   runs: AgentRunService;
   sessions: SessionStore;
   config: () => CaraConfig;
+  /** Each connection's `sessions.switch` default (gateway/sessions). */
+  defaultSessions?: { get(connId: string): string | undefined };
 }
 
 /** The longest `agent.wait` timeout, ms. */
 export const MAX_WAIT_MS = 10 * 60_000;
 
-function runRequest(p: MethodParams, config: CaraConfig): RunRequest {
+function runRequest(
+  p: MethodParams,
+  options: { config: CaraConfig; switched: string | undefined },
+): RunRequest {
   const agentId = p.optionalText("agentId", 128);
   const request: RunRequest = {
     message: p.text("message", MAX_RUN_MESSAGE_CHARS),
-    sessionKey: p.optionalText(["sessionKey", "key"]) ??
-      `${agentProfile(config, agentId).id}:default:default`,
+    sessionKey: p.optionalText(["sessionKey", "key"]) ?? options.switched ??
+      `${agentProfile(options.config, agentId).id}:default:default`,
     source: "ws",
   };
   const optional = {
@@ -59,15 +65,20 @@ function runRequest(p: MethodParams, config: CaraConfig): RunRequest {
  */
 export function agentMethods(deps: AgentMethodsDeps): MethodDefinition[] {
   const { runs, sessions } = deps;
+  const requestOf = (p: MethodParams, connId: string) =>
+    runRequest(p, {
+      config: deps.config(),
+      switched: deps.defaultSessions?.get(connId),
+    });
   return [{
     name: "agent",
     scope: "operator.write",
-    async handler({ params }) {
+    async handler({ params, conn }) {
       const p = new MethodParams("agent", params);
       p.text("idempotencyKey", 256);
       const streaming = p.flag("stream") ?? true;
       p.flag("deliver");
-      const handle = await runs.start(runRequest(p, deps.config()));
+      const handle = await runs.start(requestOf(p, conn.connId));
       if (handle.duplicate) {
         return {
           runId: handle.runId,
@@ -105,11 +116,11 @@ export function agentMethods(deps: AgentMethodsDeps): MethodDefinition[] {
   }, {
     name: "chat.send",
     scope: "operator.write",
-    async handler({ params }) {
+    async handler({ params, conn }) {
       const p = new MethodParams("chat.send", params);
       p.text("idempotencyKey", 256);
       const streaming = p.flag("stream") ?? true;
-      const request = runRequest(p, deps.config());
+      const request = requestOf(p, conn.connId);
       const sessionId = p.optionalText("sessionId", 128);
       if (sessionId !== undefined) {
         const session = sessions.get(sessionId);

@@ -1,17 +1,14 @@
 /**
  * The `sessions.*` WS methods (protocol.md §7): list, preview, load (read);
- * create, fork, rename, patch, reset, delete, compact, archive, restore
- * (admin, rule 1 of §6). Sessions are addressed by `key` (or `sessionKey`).
+ * create, fork, rename, patch, reset, delete, compact, archive, restore, and
+ * the admin methods of session_admin_methods.ts (admin, rule 1 of §6).
+ * Sessions are addressed by `key` (or `sessionKey`).
  *
  * @module
  */
-import { asProtocolError, MethodParams } from "../agent/method_params.ts";
+import type { MethodParams } from "../agent/method_params.ts";
 import type { CaraConfig } from "../config/schema.ts";
-import type {
-  MethodDefinition,
-  MethodHandler,
-  MethodScope,
-} from "../protocol/types.ts";
+import type { MethodDefinition } from "../protocol/types.ts";
 import {
   type JsonObject,
   type Session,
@@ -19,31 +16,56 @@ import {
   type SessionStatus,
   type StateDatabase,
 } from "../state/mod.ts";
+import { sessionMethod as method } from "./_method.ts";
+import type { ConnectionSessions } from "./connection_sessions.ts";
+import { sessionAdminMethods } from "./session_admin_methods.ts";
+import { type SessionFilter, SessionQuery } from "./session_query.ts";
 import { compactSession, forkSession, resetSession } from "./session_ops.ts";
+import { sessionView as view } from "./session_view.ts";
 
 /** Collaborators of {@linkcode sessionMethods}. */
 export interface SessionMethodsDeps {
   state: StateDatabase;
   config: () => CaraConfig;
+  /** Each connection's `sessions.switch` default, shared with `chat.send`. */
+  defaults: ConnectionSessions;
 }
 
-function view(session: Session) {
+/** The longest `activeMinutes` of `sessions.list` (one year). */
+const MAX_ACTIVE_MINUTES = 525_600;
+
+/** The `sessions.list` filters in `p`. */
+function listFilter(p: MethodParams): SessionFilter {
+  const status = p.optionalText("status", 32) as SessionStatus | undefined;
+  if (status !== undefined && !SESSION_STATUSES.includes(status)) {
+    throw p.bad(`status must be one of ${SESSION_STATUSES.join(", ")}`);
+  }
+  const minutes = p.int("activeMinutes", { min: 1, max: MAX_ACTIVE_MINUTES });
   return {
-    sessionId: session.id,
-    key: session.sessionKey,
-    status: session.status,
-    metadata: session.metadata,
-    messageCount: session.messageCount,
-    createdAt: session.createdAt,
-    updatedAt: session.updatedAt,
-    lastActivityAt: session.lastActivityAt,
+    status,
+    agentId: p.optionalText("agentId", 128),
+    channel: p.optionalText("channel", 128),
+    userId: p.optionalText("userId", 256),
+    label: p.optionalText("label", 256),
+    search: p.optionalText("search", 256),
+    activeSince: minutes === undefined
+      ? undefined
+      : Date.now() - minutes * 60_000,
   };
 }
 
-/** The session methods, each with its §6 scope. */
+/**
+ * The session methods, each with its §6 scope.
+ *
+ * @example
+ * ```ts
+ * registry.register(sessionMethods({ state, config, defaults: new ConnectionSessions() }));
+ * ```
+ */
 export function sessionMethods(deps: SessionMethodsDeps): MethodDefinition[] {
   const { state } = deps;
   const sessions = state.sessions;
+  const query = new SessionQuery(state);
   const find = (p: MethodParams): Session => {
     const key = p.text(["key", "sessionKey"]);
     const session = sessions.getByKey(key);
@@ -58,50 +80,23 @@ export function sessionMethods(deps: SessionMethodsDeps): MethodDefinition[] {
     }
     return session;
   };
-  const method = (
-    name: string,
-    scope: MethodScope,
-    run: (p: MethodParams) => unknown,
-  ): MethodDefinition => {
-    const handler: MethodHandler = ({ params }) =>
-      asProtocolError(() => run(new MethodParams(name, params)));
-    return { name, scope, handler };
-  };
   return [
     method("sessions.list", "operator.read", (p) => {
       const limit = p.int("limit", { min: 1, max: 1000 }) ?? 50;
       const offset = p.int("offset", { min: 0, max: 1_000_000 }) ?? 0;
-      const status = p.optionalText("status", 32) as SessionStatus | undefined;
-      if (status !== undefined && !SESSION_STATUSES.includes(status)) {
-        throw p.bad(`status must be one of ${SESSION_STATUSES.join(", ")}`);
-      }
-      const search = p.optionalText("search", 256)?.toLowerCase();
-      const agentId = p.optionalText("agentId", 128);
-      const list = sessions.list({
-        limit,
-        offset,
-        ...(status ? { status } : {}),
-      })
-        .filter((s) =>
-          search === undefined || s.sessionKey.toLowerCase().includes(search) ||
-          String(s.metadata.name ?? "").toLowerCase().includes(search)
-        )
-        .filter((s) =>
-          agentId === undefined || s.metadata.agent_id === agentId ||
-          s.sessionKey.startsWith(`${agentId}:`)
-        );
+      const page = query.page(listFilter(p), { limit, offset });
       const withLast = p.flag("includeLastMessage") === true;
       const defaults = deps.config().agents.defaults;
       return {
         ts: Date.now(),
         path: state.path,
-        count: sessions.count(status ? { status } : {}),
+        count: page.count,
         defaults: {
           model: defaults.model ?? null,
           modelProvider: defaults.model?.split(":")[0] ?? null,
           contextTokens: defaults.contextTokens,
         },
-        sessions: list.map((s) => ({
+        sessions: page.sessions.map((s) => ({
           ...view(s),
           ...(withLast
             ? {
@@ -235,5 +230,6 @@ export function sessionMethods(deps: SessionMethodsDeps): MethodDefinition[] {
         session: view(sessions.patch(session.id, { status: "active" })!),
       };
     }),
+    ...sessionAdminMethods({ state, defaults: deps.defaults }),
   ];
 }

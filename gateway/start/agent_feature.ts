@@ -17,6 +17,7 @@ import type { Logger } from "../logs/logger.ts";
 import { openaiCompatRoutes } from "../openai_compat/routes.ts";
 import type { EventSink, MethodDefinition } from "../protocol/types.ts";
 import type { GatewayEnv } from "../server/client_address.ts";
+import { ConnectionSessions } from "../sessions/connection_sessions.ts";
 import { sessionMethods } from "../sessions/session_methods.ts";
 import type { StateDatabase } from "../state/mod.ts";
 import { builtinTools } from "../tools/builtin_tools.ts";
@@ -70,6 +71,7 @@ export async function buildAgentFeature(
   const tools = [
     ...builtinTools({
       config: config(),
+      currentConfig: config,
       sessions: state.sessions,
       memoryDir: resolveMemoryDir(env),
     }),
@@ -88,13 +90,19 @@ export async function buildAgentFeature(
     logger: logger.child("gateway.agent"),
     ...(deps.hooks === undefined ? {} : { hooks: deps.hooks }),
   });
+  const defaultSessions = new ConnectionSessions();
   return {
     runs,
     methods: [
-      ...agentMethods({ runs, sessions: state.sessions, config }),
+      ...agentMethods({
+        runs,
+        sessions: state.sessions,
+        config,
+        defaultSessions,
+      }),
       ...agentsMethods({ config }),
       ...modelsMethods({ config, providers }),
-      ...sessionMethods({ state, config }),
+      ...sessionMethods({ state, config, defaults: defaultSessions }),
       ...usageMethods({ state, tracker: usage, config }),
     ],
     apiRoutes(app) {

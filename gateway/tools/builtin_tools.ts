@@ -1,13 +1,15 @@
 /**
  * The built-in tool set the composition root hands to the run service:
- * `current_time`, `math_eval`, `web_fetch`, `memory_read|write|list`,
- * `session_list|read`, and the filesystem tools when `filesystem.enabled`.
+ * `time` and `current_time`, `config_read`, `math_eval`, `web_fetch`,
+ * `memory_read|write|list`, `session_list|read`, and the filesystem tools
+ * when `filesystem.enabled`.
  *
  * @module
  */
 import type { Tool } from "../agent/types.ts";
 import type { CaraConfig } from "../config/schema.ts";
 import type { SessionStore } from "../state/mod.ts";
+import { configReadTool } from "./config_read.ts";
 import { currentTimeTool } from "./current_time.ts";
 import { filesystemTools } from "./fs_tools.ts";
 import { mathEvalTool } from "./math_eval.ts";
@@ -18,6 +20,8 @@ import { type WebFetchOptions, webFetchTool } from "./web_fetch.ts";
 /** Options of {@linkcode builtinTools}. */
 export interface BuiltinToolsOptions {
   config: CaraConfig;
+  /** The config in force, for `config_read` (default: `config`). */
+  currentConfig?: () => CaraConfig;
   sessions: SessionStore;
   /** `<state dir>/memory` (gateway/config/paths resolveMemoryDir). */
   memoryDir: string;
@@ -36,6 +40,8 @@ export interface BuiltinToolsOptions {
 export function builtinTools(options: BuiltinToolsOptions): Tool[] {
   return [
     currentTimeTool(),
+    currentTimeTool({ name: "time" }),
+    configReadTool({ config: options.currentConfig ?? (() => options.config) }),
     mathEvalTool(),
     webFetchTool(options.webFetch),
     ...memoryTools({ dir: options.memoryDir }),

@@ -1,6 +1,6 @@
 /**
- * `current_time`: the current date and time in UTC and, optionally, in an
- * IANA time zone.
+ * `current_time` (also offered as `time`, the spec lists both names): the
+ * current date and time in UTC and, optionally, in an IANA time zone.
  *
  * @module
  */
@@ -16,11 +16,12 @@ import { inputOf } from "./_input.ts";
  * ```
  */
 export function currentTimeTool(
-  options: { now?: () => number } = {},
+  options: { now?: () => number; name?: "current_time" | "time" } = {},
 ): Tool {
   const now = options.now ?? Date.now;
+  const name = options.name ?? "current_time";
   return {
-    name: "current_time",
+    name,
     description:
       "Returns the current date and time (ISO 8601 UTC, Unix ms, and local time in an optional IANA time zone).",
     inputSchema: {
@@ -33,7 +34,7 @@ export function currentTimeTool(
       },
     },
     run(input) {
-      const zone = inputOf("current_time", input).timeZone;
+      const zone = inputOf(name, input).timeZone;
       const date = new Date(now());
       const answer: Record<string, unknown> = {
         iso: date.toISOString(),

@@ -4,6 +4,7 @@ import {
   agentsMethods,
   modelsMethods,
 } from "../../../gateway/agent/catalog_methods.ts";
+import { ConnectionSessions } from "../../../gateway/sessions/connection_sessions.ts";
 import { sessionMethods } from "../../../gateway/sessions/session_methods.ts";
 import { usageMethods } from "../../../gateway/usage/usage_methods.ts";
 import { engineHarness } from "./_helpers.ts";
@@ -11,10 +12,16 @@ import { methodCaller } from "./_methods.ts";
 
 function methodsOf(h: ReturnType<typeof engineHarness>) {
   const config = () => h.config;
+  const defaultSessions = new ConnectionSessions();
   return [
-    ...agentMethods({ runs: h.runs, sessions: h.state.sessions, config }),
+    ...agentMethods({
+      runs: h.runs,
+      sessions: h.state.sessions,
+      config,
+      defaultSessions,
+    }),
     ...agentsMethods({ config }),
-    ...sessionMethods({ state: h.state, config }),
+    ...sessionMethods({ state: h.state, config, defaults: defaultSessions }),
     ...usageMethods({ state: h.state, tracker: h.usage, config }),
   ];
 }
