@@ -11,6 +11,7 @@ import {
   MAX_KEY_LENGTH,
   parseKeyPath,
 } from "../config/key_path.ts";
+import { ConfigError } from "../config/errors.ts";
 import { redactConfig, REDACTED } from "../config/redact.ts";
 import type { CaraConfig } from "../config/schema.ts";
 import { inputOf } from "./_input.ts";
@@ -88,7 +89,14 @@ export function configReadTool(options: { config: () => CaraConfig }): Tool {
           isError: true,
         });
       }
-      const found = getKeyPath(view, parseKeyPath(key));
+      let segments: string[];
+      try {
+        segments = parseKeyPath(key);
+      } catch (error) {
+        if (!(error instanceof ConfigError)) throw error;
+        return Promise.resolve({ content: error.message, isError: true });
+      }
+      const found = getKeyPath(view, segments);
       return Promise.resolve({
         content: JSON.stringify({
           key,

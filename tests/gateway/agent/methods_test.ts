@@ -228,3 +228,32 @@ Deno.test("models.list lists configured models and agent.identity.get names the 
     /no such agent/,
   );
 });
+
+Deno.test("chat.send without a session key uses the connection's sessions.switch default", async () => {
+  await using h = engineHarness();
+  h.peer.push({ steps: [{ text: "noted" }] });
+  h.state.sessions.create({ sessionKey: "work" });
+  const call = methodCaller(methodsOf(h), h.sink);
+  const before = await call("chat.send", {
+    message: "no switch yet",
+    idempotencyKey: "s0",
+    triggerAgent: false,
+  });
+  assertEquals(before.sessionKey, "main:default:default");
+  await call("sessions.switch", { key: "work" });
+  const sent = await call("chat.send", { message: "hi", idempotencyKey: "s1" });
+  assertEquals(sent.sessionKey, "work");
+  await call("agent.wait", { runId: sent.runId, timeoutMs: 10_000 });
+  const history = await call("chat.history", { sessionKey: "work" });
+  assertEquals(
+    (history.messages as { content: string }[]).map((m) => m.content),
+    ["hi", "noted"],
+  );
+  const explicit = await call("chat.send", {
+    message: "elsewhere",
+    idempotencyKey: "s2",
+    sessionKey: "other",
+    triggerAgent: false,
+  });
+  assertEquals(explicit.sessionKey, "other");
+});
