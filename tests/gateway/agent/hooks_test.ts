@@ -99,6 +99,9 @@ Deno.test("createAgentRuns() ends a run that a before_agent_start hook cancels, 
       .runId,
   );
   assertEquals(result.status, "error");
-  assert(result.error?.includes("cancelled by a plugin hook"), String(result.error));
+  assert(
+    result.error?.includes("cancelled by a plugin hook"),
+    String(result.error),
+  );
   assertEquals(h.peer.requests.length, 0);
 });
