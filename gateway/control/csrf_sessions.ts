@@ -5,6 +5,8 @@
  *
  * @module
  */
+import { secretsEqual } from "../auth/secret_compare.ts";
+import { encodeBase64Url } from "../protocol/base64url.ts";
 
 /** How long a session's CSRF token is accepted: 1 hour. */
 export const CSRF_TTL_MS = 60 * 60 * 1000;
@@ -58,7 +60,7 @@ export class CsrfSessionStore implements CsrfSessions {
       this.#sessions.delete(sessionId);
       return "expired";
     }
-    return timingSafeEqual(token, session.token) ? "ok" : "invalid";
+    return secretsEqual(token, session.token) ? "ok" : "invalid";
   }
 }
 
@@ -93,15 +95,5 @@ export function cookieNames(tls: boolean): { session: string; csrf: string } {
 }
 
 function randomToken(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(32));
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-")
-    .replace(/\//g, "_").replace(/=+$/, "");
-}
-
-function timingSafeEqual(a: string, b: string): boolean {
-  let diff = a.length ^ b.length;
-  for (let i = 0; i < Math.max(a.length, b.length); i++) {
-    diff |= (a.charCodeAt(i) | 0) ^ (b.charCodeAt(i) | 0);
-  }
-  return diff === 0;
+  return encodeBase64Url(crypto.getRandomValues(new Uint8Array(32)));
 }
