@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { sha256Hex } from "../sha256.ts";
 // @ts-types="npm:json5@^2.2.3"
 import JSON5 from "json5";
 import { ConfigError } from "./errors.ts";
@@ -82,18 +83,7 @@ export function parseConfigText(text: string, path: string): unknown {
   return value;
 }
 
-/** Lowercase hex SHA-256 of a file's text (the optimistic-concurrency hash). */
-export async function sha256Hex(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest(
-    "SHA-256",
-    new TextEncoder().encode(text),
-  );
-  return Array.from(
-    new Uint8Array(digest),
-    (b) => b.toString(16).padStart(2, "0"),
-  )
-    .join("");
-}
+export { sha256Hex };
 
 function depthOf(value: unknown, depth: number): number {
   if (depth > MAX_CONFIG_DEPTH || typeof value !== "object" || value === null) {

@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { basename, dirname, join } from "node:path";
+import { writeFileAtomic } from "../config/atomic_write.ts";
+import { join } from "node:path";
 
 /** The pid file name inside the state dir. */
 export const PID_FILE = "daemon.pid";
@@ -26,7 +27,7 @@ export async function writePidFile(
 ): Promise<string> {
   const path = join(stateDir, PID_FILE);
   const text = `${record.pid}\nstarted=${record.startedAt.toISOString()}\n`;
-  await writeFileAtomic(path, new TextEncoder().encode(text));
+  await writeFileAtomic(path, text);
   return path;
 }
 
@@ -57,18 +58,6 @@ export async function removePidFile(
     await Deno.remove(join(stateDir, PID_FILE));
   } catch (error) {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
-  }
-}
-
-async function writeFileAtomic(path: string, data: Uint8Array): Promise<void> {
-  const suffix = crypto.randomUUID().slice(0, 8);
-  const temp = join(dirname(path), `.${basename(path)}.${suffix}.tmp`);
-  try {
-    await Deno.writeFile(temp, data, { createNew: true, mode: 0o600 });
-    await Deno.rename(temp, path);
-  } catch (error) {
-    await Deno.remove(temp).catch(() => {});
-    throw error;
   }
 }
 

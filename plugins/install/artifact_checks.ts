@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { sha256Hex } from "../../gateway/sha256.ts";
 import { CaraError } from "../../gateway/errors.ts";
 
 /** The largest plugin artifact (50 MiB). */
@@ -65,12 +66,4 @@ export function checkComponent(name: string, bytes: Uint8Array): void {
   }
 }
 
-/** Lowercase hex SHA-256 of `bytes`. */
-export async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  const digest = await crypto.subtle.digest(
-    "SHA-256",
-    bytes as Uint8Array<ArrayBuffer>,
-  );
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0"))
-    .join("");
-}
+export { sha256Hex };

@@ -6,8 +6,8 @@
  *
  * @module
  */
+import { sha256Hex } from "../../gateway/sha256.ts";
 import { join } from "node:path";
-import { encodeHex } from "./hex.ts";
 import {
   TRANSPILE_FORMAT,
   transpileComponent,
@@ -29,14 +29,7 @@ interface CacheMeta {
 
 const SAFE_NAME = /^[a-z0-9_.-]+\.wasm$/i;
 
-/** Lowercase hex sha256 of the bytes. */
-export async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  const digest = await crypto.subtle.digest(
-    "SHA-256",
-    bytes as Uint8Array<ArrayBuffer>,
-  );
-  return encodeHex(new Uint8Array(digest));
-}
+export { sha256Hex };
 
 async function readCached(dir: string): Promise<TranspileOutput | undefined> {
   let meta: CacheMeta;

@@ -5,7 +5,7 @@
  * previous artifact, a symlinked destination is refused.
  */
 import { join } from "node:path";
-import { encodeHex } from "../../plugins/loader/hex.ts";
+import { encodeHex } from "../../gateway/sha256.ts";
 import { buildServiceComponent } from "../plugins/fixtures/wat_service.ts";
 import { startPluginsGateway } from "../plugins/wiring/_gateway.ts";
 import {

@@ -7,7 +7,7 @@
  */
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { encodeHex } from "../../../plugins/loader/hex.ts";
+import { encodeHex } from "../../../gateway/sha256.ts";
 import { PLUGIN_WIT } from "../../../wit/plugin_wit.ts";
 
 const SOURCE = join(import.meta.dirname ?? ".", "_fixture", "wiring.js");
