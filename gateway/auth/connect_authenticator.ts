@@ -111,6 +111,7 @@ export function createConnectAuthenticator(
     request: ConnectRequest,
     server: ServerCredentials,
     localDirect: boolean,
+    onAccepted: (grant: ConnectGrant) => void,
   ): Promise<ConnectGrant> {
     const { params } = request;
     const config = deps.config();
@@ -143,8 +144,12 @@ export function createConnectAuthenticator(
       localDirect,
       method,
     };
-    if (device === null) return grant;
     // Connect bookkeeping is crash-safe but skips the fsync (see StateDatabase.relaxed).
+    if (device === null) {
+      deps.state.relaxed(() => onAccepted(grant));
+      return grant;
+    }
+    // Its own commit: a pending pairing request must persist when this throws.
     deps.state.relaxed(() =>
       deps.devicePairing.ensure({
         ...device,
@@ -155,8 +160,12 @@ export function createConnectAuthenticator(
         localDirect,
       })
     );
-    grant.deviceToken = deps.state.relaxed(() =>
-      deviceToken(request, device, method)
+    // The new token and the success audit row share one commit.
+    deps.state.relaxed(() =>
+      deps.state.transaction(() => {
+        grant.deviceToken = deviceToken(request, device, method);
+        onAccepted(grant);
+      })
     );
     return grant;
   }
@@ -223,13 +232,17 @@ export function createConnectAuthenticator(
       }
     }
     try {
-      const grant = await decide(request, server, localDirect);
-      audit("auth_success", {
-        ...base,
-        method: grant.method,
-        deviceId: grant.deviceId,
-      });
-      return grant;
+      return await decide(
+        request,
+        server,
+        localDirect,
+        (grant) =>
+          audit("auth_success", {
+            ...base,
+            method: grant.method,
+            deviceId: grant.deviceId,
+          }),
+      );
     } catch (error) {
       if (error instanceof ConnectRefused && error.code === "invalid_request") {
         if (limited) deps.limiter.recordFailure(request.remoteIp);

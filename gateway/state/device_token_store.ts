@@ -8,6 +8,7 @@ import type { DatabaseSync, StatementSync } from "node:sqlite";
 import { CaraError } from "../errors.ts";
 import { num, type Row, text } from "./_row.ts";
 import { parseStringArray } from "./json.ts";
+import { transaction } from "./transaction.ts";
 
 /** A stored device token (its hash, never the token). */
 export interface DeviceTokenRecord {
@@ -42,6 +43,7 @@ function toToken(row: Row): DeviceTokenRecord {
 
 /** Reads and writes `device_tokens`. */
 export class DeviceTokenStore {
+  #db: DatabaseSync;
   #clock: () => number;
   #insert: StatementSync;
   #forRole: StatementSync;
@@ -51,6 +53,7 @@ export class DeviceTokenStore {
   #deleteExpired: StatementSync;
 
   constructor(db: DatabaseSync, options: { clock: () => number }) {
+    this.#db = db;
     this.#clock = options.clock;
     this.#insert = db.prepare(
       `INSERT INTO device_tokens (token_hash, device_id, role, scopes, issued_at, expires_at)
@@ -92,20 +95,23 @@ export class DeviceTokenStore {
     }
     const issuedAt = this.#clock();
     const scopes = JSON.stringify([...new Set(input.scopes)]);
-    this.#insert.run(
-      input.tokenHash,
-      input.deviceId,
-      input.role,
-      scopes,
-      issuedAt,
-      input.expiresAt,
-    );
-    this.#trimRole.run({
-      deviceId: input.deviceId,
-      role: input.role,
-      keep: DEVICE_TOKENS_PER_ROLE,
+    // One commit for the insert and both trims.
+    transaction(this.#db, () => {
+      this.#insert.run(
+        input.tokenHash,
+        input.deviceId,
+        input.role,
+        scopes,
+        issuedAt,
+        input.expiresAt,
+      );
+      this.#trimRole.run({
+        deviceId: input.deviceId,
+        role: input.role,
+        keep: DEVICE_TOKENS_PER_ROLE,
+      });
+      this.#trimAll.run(DEVICE_TOKENS_MAX);
     });
-    this.#trimAll.run(DEVICE_TOKENS_MAX);
     return { ...input, scopes: [...new Set(input.scopes)], issuedAt };
   }
 
