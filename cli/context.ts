@@ -14,6 +14,8 @@ export interface CliIo {
   err(text: string): void;
   /** Whether stdout is an interactive terminal (progress bars, colours). */
   readonly isTerminal: boolean;
+  /** Whether stderr is an interactive terminal (human-readable log lines). */
+  readonly errIsTerminal: boolean;
 }
 
 /** Collaborators of a command invocation. */
@@ -53,6 +55,7 @@ export function processContext(): CliContext {
       out: (text) => writeAll(Deno.stdout, text),
       err: (text) => writeAll(Deno.stderr, text),
       isTerminal: Deno.stdout.isTerminal(),
+      errIsTerminal: Deno.stderr.isTerminal(),
     },
     env: Deno.env.toObject(),
     envTarget: Deno.env,
@@ -72,6 +75,7 @@ export function captureContext(
       out: (text) => void (out += text),
       err: (text) => void (err += text),
       isTerminal: false,
+      errIsTerminal: false,
     },
     env,
     envTarget: mapEnvTarget(),

@@ -5,7 +5,9 @@
  * @module
  */
 import { BUILD_INFO } from "../gateway/build_info.ts";
-import { startGateway } from "../gateway/start_gateway.ts";
+import type { LogEntry } from "../gateway/logs/ring_buffer.ts";
+import { formatLogText } from "../gateway/logs/text_line.ts";
+import { type RunningGateway, startGateway } from "../gateway/start_gateway.ts";
 import { onProcessSignals } from "./_signals.ts";
 import type { CliContext } from "./context.ts";
 import { CliError } from "./errors.ts";
@@ -28,45 +30,64 @@ export async function runStart(
   ctx: CliContext,
   flags: StartFlags,
 ): Promise<void> {
-  const gateway = await startGateway({
-    env: ctx.env,
-    envTarget: ctx.envTarget,
-    ...(flags.port === undefined ? {} : { port: flags.port }),
-    ...(flags.quiet
-      ? {}
-      : { console: (line: string) => ctx.io.err(`${line}\n`) }),
-  });
-  ctx.io.out(
-    `cara ${BUILD_INFO.version} listening on ${gateway.url} (state: ${gateway.stateDir})\n`,
-  );
-  if (gateway.tlsFingerprint !== null) {
-    ctx.io.out(
-      `TLS certificate SHA-256 fingerprint: ${gateway.tlsFingerprint}\n`,
-    );
-  }
+  // Signals are handled from the very start: a Ctrl-C while the gateway is
+  // still starting stops it as soon as it is up (a second one exits at once).
+  let gateway: RunningGateway | undefined;
+  let stopRequested = false;
   let forced!: () => void;
   const forcedSignal = new Promise<"forced">((resolve) =>
     forced = () => resolve("forced")
   );
   const removeSignals = onProcessSignals({
-    stop: () => void gateway.shutdown(),
+    stop: () => {
+      stopRequested = true;
+      void gateway?.shutdown();
+    },
     force: forced,
-    reload: () => void gateway.reload(),
+    reload: () => void gateway?.reload(),
   });
   try {
+    const started = await Promise.race([
+      startGateway({
+        env: ctx.env,
+        envTarget: ctx.envTarget,
+        ...(flags.port === undefined ? {} : { port: flags.port }),
+        ...(flags.quiet ? {} : {
+          // People at a terminal read text; pipes and log collectors get JSON lines.
+          console: (line: string, entry: LogEntry) =>
+            ctx.io.err(
+              `${ctx.io.errIsTerminal ? formatLogText(entry) : line}\n`,
+            ),
+        }),
+      }),
+      forcedSignal,
+    ]);
+    if (started === "forced") throw forcedExit();
+    gateway = started;
+    ctx.io.out(
+      `cara ${BUILD_INFO.version} listening on ${gateway.url} (state: ${gateway.stateDir})\n`,
+    );
+    if (gateway.tlsFingerprint !== null) {
+      ctx.io.out(
+        `TLS certificate SHA-256 fingerprint: ${gateway.tlsFingerprint}\n`,
+      );
+    }
+    if (stopRequested) void gateway.shutdown();
     const outcome = await Promise.race([
       gateway.finished.then(() => "stopped" as const),
       forcedSignal,
     ]);
-    if (outcome === "forced") {
-      throw new CliError(
-        "Shutdown interrupted by a second signal: exiting without cleanup",
-        {
-          exitCode: EXIT_FORCED,
-        },
-      );
-    }
+    if (outcome === "forced") throw forcedExit();
   } finally {
     removeSignals();
   }
+}
+
+function forcedExit(): CliError {
+  return new CliError(
+    "Shutdown interrupted by a second signal: exiting without cleanup",
+    {
+      exitCode: EXIT_FORCED,
+    },
+  );
 }

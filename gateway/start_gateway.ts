@@ -21,6 +21,7 @@ import {
 import { acquireDaemonLock } from "./daemon/mod.ts";
 import { parseLogLevel } from "./logs/levels.ts";
 import { createLogger, type Logger, type ScopedLogger } from "./logs/logger.ts";
+import type { LogEntry } from "./logs/ring_buffer.ts";
 import { assertBindAllowed, resolveBindHost } from "./server/bind.ts";
 import { MAX_OPENAI_BODY_BYTES } from "./openai_compat/limits.ts";
 import { createGatewayApp } from "./server/app.ts";
@@ -46,7 +47,7 @@ export interface StartGatewayOptions {
   /** Where variables of the config's `env` section are injected (the process env). */
   envTarget?: EnvTarget;
   /** Receives every log line as it is recorded (e.g. to echo it on stderr). */
-  console?: (line: string) => void;
+  console?: (line: string, entry: LogEntry) => void;
 }
 
 /** A running gateway. */

@@ -81,6 +81,8 @@ export async function watchConfig(options: WatchConfigOptions): Promise<void> {
     }
     const close = () => watcher.close();
     signal.addEventListener("abort", close, { once: true });
+    // An abort during the awaits above fired before the listener existed.
+    if (signal.aborted) close();
     let timer: ReturnType<typeof setTimeout> | undefined;
     let pending = Promise.resolve();
     const reload = async () => {

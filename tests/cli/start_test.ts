@@ -164,3 +164,17 @@ async function assertGone(path: string): Promise<void> {
   }
   throw new Error(`expected "${path}" to be removed`);
 }
+
+Deno.test("cara start at a terminal prints readable log lines and stops on Ctrl-C", async () => {
+  using dir = tempDir();
+  const { runCaraInPty } = await import("./_pty.ts");
+  const { code, output } = await runCaraInPty(["start", "--port", "0"], {
+    env: isolatedEnv(dir.path),
+    steps: [{
+      wait: "INFO  gateway: Gateway listening url=http://127.0.0.1:",
+      send: "\x03",
+    }],
+  });
+  assertEquals(code, 0, output);
+  assertEquals(output.includes('{"seq"'), false, output);
+});

@@ -137,3 +137,33 @@ Deno.test("watchConfig() returns at once when the signal is already aborted", as
     onError: () => {},
   });
 });
+
+Deno.test("watchConfig() ends when aborted while it is still setting up (a stop right after start)", async () => {
+  using dir = tempDir();
+  const path = join(dir.path, "carapace.json5");
+  await Deno.writeTextFile(path, "{}");
+  for (let i = 0; i < 20; i++) {
+    const stop = new AbortController();
+    const watching = watchConfig({
+      path,
+      env: isolatedEnv(dir.path),
+      signal: stop.signal,
+      onReload: () => {},
+      onError: () => {},
+    });
+    // Abort at varying points of its set-up (file reads, realpath, watcher).
+    if (i % 2 === 0) {
+      for (let turn = 0; turn < i * 3; turn++) await Promise.resolve();
+    } else await new Promise((resolve) => setTimeout(resolve, i / 4));
+    stop.abort();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const ended = await Promise.race([
+      watching.then(() => true),
+      new Promise<false>((resolve) =>
+        timer = setTimeout(() => resolve(false), 2000)
+      ),
+    ]);
+    clearTimeout(timer);
+    assertEquals(ended, true, `still watching after an abort at turn ${i}`);
+  }
+});
