@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { lazy } from "../lazy_value.ts";
 import type { MessageCreateParamsStreaming } from "@anthropic-ai/sdk/resources/messages";
 import {
   anthropicBody,
@@ -85,7 +86,8 @@ export function bedrockError(
  */
 export function bedrockProvider(settings: ProviderSettings): Provider {
   const options = settings.options ?? {};
-  async function client() {
+  // One SDK client per provider, built on first use.
+  const client = lazy(async () => {
     const { AnthropicBedrock } = await import("@anthropic-ai/bedrock-sdk");
     return new AnthropicBedrock({
       // null: never pick AWS_BEARER_TOKEN_BEDROCK from the process env.
@@ -99,7 +101,7 @@ export function bedrockProvider(settings: ProviderSettings): Provider {
       logLevel: "off",
       defaultHeaders: settings.headers ?? {},
     });
-  }
+  });
   async function* stream(
     request: ProviderRequest,
   ): AsyncGenerator<ProviderEvent> {

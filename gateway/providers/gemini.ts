@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { lazy } from "../lazy_value.ts";
 import { streamEndedEarly, toProviderError } from "./errors.ts";
 import type { ProviderSettings } from "./settings.ts";
 import {
@@ -158,7 +159,8 @@ export function geminiError(
  * ```
  */
 export function geminiProvider(settings: ProviderSettings): Provider {
-  async function client() {
+  // One SDK client per provider, built on first use.
+  const client = lazy(async () => {
     const { GoogleGenAI } = await import("@google/genai");
     return new GoogleGenAI({
       apiKey: settings.apiKey ?? "",
@@ -167,7 +169,7 @@ export function geminiProvider(settings: ProviderSettings): Provider {
         headers: settings.headers ?? {},
       },
     });
-  }
+  });
   async function* stream(
     request: ProviderRequest,
   ): AsyncGenerator<ProviderEvent> {
