@@ -9,25 +9,16 @@
  *
  * @module
  */
-import { agentMethods } from "../gateway/agent/agent_methods.ts";
-import { createAgentRuns } from "../gateway/agent/runs.ts";
-import { configSchema } from "../gateway/config/schema.ts";
-import { createLogger } from "../gateway/logs/logger.ts";
-import { ConnectRefused } from "../gateway/protocol/errors.ts";
-import {
-  ConnectionHub,
-  MethodRegistry,
-  wsLimits,
-  wsRoute,
-} from "../gateway/protocol/mod.ts";
-import { createProviderRegistry } from "../gateway/providers/registry.ts";
-import { createGatewayApp } from "../gateway/server/app.ts";
-import { serveGateway } from "../gateway/server/serve.ts";
-import { openDatabase } from "../gateway/state/mod.ts";
-import { builtinTools } from "../gateway/tools/builtin_tools.ts";
-import { UsageTracker } from "../gateway/usage/usage_tracker.ts";
+import { selfCommand } from "../cli/self_command.ts";
+import { freePort, spawnServer, waitForHealth } from "./_process.ts";
+import { readRssMib } from "./_rss.ts";
 import { startAnthropicFake } from "./fixtures/anthropic_fake.ts";
-import { BenchSocket, type Percentiles, percentiles } from "./ws_support.ts";
+import {
+  BenchSocket,
+  nextNonEvent,
+  type Percentiles,
+  percentiles,
+} from "./ws_support.ts";
 
 /** One JSON line of this benchmark. */
 export interface ChatTurnReport {
@@ -56,114 +47,64 @@ export async function benchChatTurn(
     targets: { overhead_p50_us: 2000, overhead_p99_us: 10000, rss_mib: 100 },
   };
   try {
+    // The gateway exactly as users run it: `cara start` in its own process
+    // (so the RSS is the gateway's alone), talking to a zero-latency fake of
+    // the Anthropic Messages API served from this process.
     const dir = await Deno.makeTempDir({ prefix: "cara-bench-chat-" });
     await using _cleanup = {
       [Symbol.asyncDispose]: () => Deno.remove(dir, { recursive: true }),
     };
     await using fake = startAnthropicFake();
-    using state = openDatabase(`${dir}/state.db`);
-    const config = configSchema.parse({
-      agents: { defaults: { model: "anthropic:claude-bench" } },
-    });
-    const logger = createLogger({ level: "error" });
-    const hub = new ConnectionHub({
-      limits: wsLimits({ messageRate: 1_000_000, messageBurst: 1_000_000 }),
-    });
-    const providers = createProviderRegistry(config, {
-      ANTHROPIC_API_KEY: "sk-ant-bench",
-      ANTHROPIC_BASE_URL: fake.origin,
-    });
-    const runs = createAgentRuns({
-      state,
-      events: hub,
-      config: () => config,
-      providers,
-      tools: builtinTools({
-        config,
-        sessions: state.sessions,
-        memoryDir: `${dir}/memory`,
-      }),
-      usage: new UsageTracker(state.usage, { config: () => config }),
-    });
-    const registry = new MethodRegistry()
-      .register(
-        agentMethods({ runs, sessions: state.sessions, config: () => config }),
-      )
-      .advertiseEvents(["agent", "chat"]);
-    const startedAt = performance.now();
-    const app = createGatewayApp({
-      version: "bench",
-      commit: "bench",
-      logger,
-      rateLimit: false,
-      routes: (a) =>
-        a.get(
-          "/ws",
-          wsRoute({
-            hub,
-            registry,
-            authenticate: ({ params }) => {
-              if (params.auth?.token !== TOKEN) {
-                return Promise.reject(
-                  new ConnectRefused("invalid_request", "unauthorized"),
-                );
-              }
-              return Promise.resolve({
-                role: "operator",
-                scopes: params.scopes,
-                deviceId: null,
-                localDirect: true,
-                method: "token",
-              });
-            },
-            server: { version: "bench", host: "bench" },
-            logger: logger.child("gateway.ws"),
-            uptimeMs: () => performance.now() - startedAt,
-          }),
-        ),
-    });
-    const server = await serveGateway(app, {
-      hostname: "127.0.0.1",
-      port: 0,
-      logger,
-      drainTimeoutMs: 500,
-    });
-    try {
-      const socket = new BenchSocket(`ws://127.0.0.1:${server.port}/ws`);
-      await socket.next(); // connect.challenge
-      socket.socket.send(JSON.stringify({
-        type: "req",
-        id: "c",
-        method: "connect",
-        params: {
-          minProtocol: 3,
-          maxProtocol: 3,
-          client: {
-            id: "test",
-            version: "1",
-            platform: "bench",
-            mode: "test",
-          },
-          scopes: ["operator.write"],
-          auth: { token: TOKEN },
+    await Deno.writeTextFile(
+      `${dir}/carapace.json5`,
+      `{
+        agents: { defaults: { model: "anthropic:claude-bench" } },
+        gateway: { ws: { messageRate: 1000000, messageBurst: 1000000 } },
+        logging: { level: "warn" },
+      }`,
+    );
+    const port = freePort();
+    await using gateway = spawnServer(
+      selfCommand(["start", "--port", String(port), "-q"]),
+      {
+        port,
+        env: {
+          ...Deno.env.toObject(),
+          CARAPACE_STATE_DIR: dir,
+          HOME: dir,
+          CARAPACE_GATEWAY_TOKEN: TOKEN,
+          CARAPACE_CREDENTIAL_STORE: "none",
+          ANTHROPIC_API_KEY: "sk-ant-bench",
+          ANTHROPIC_BASE_URL: fake.origin,
         },
-      }));
-      const hello = await socket.next();
-      if (!hello.includes('"ok":true')) {
-        throw new Error(`connect failed: ${hello.slice(0, 300)}`);
-      }
-      await turnsOn(socket, 20, { turnMs: [], overheadMs: [] }, fake.servingMs);
-      const samples = { turnMs: [] as number[], overheadMs: [] as number[] };
-      await turnsOn(socket, turns, samples, fake.servingMs);
-      await socket.close();
-      report.turn = percentiles(samples.turnMs);
-      report.overhead = percentiles(samples.overheadMs);
-      report.rss_mib = Math.round(Deno.memoryUsage().rss / 1024 / 1024 * 10) /
-        10;
-    } finally {
-      hub.shutdown({ reason: "bench done" });
-      await server.shutdown();
+      },
+    );
+    await waitForHealth(gateway);
+    const socket = new BenchSocket(`ws://127.0.0.1:${port}/ws`);
+    await socket.next(); // connect.challenge
+    socket.socket.send(JSON.stringify({
+      type: "req",
+      id: "c",
+      method: "connect",
+      params: {
+        minProtocol: 3,
+        maxProtocol: 3,
+        client: { id: "test", version: "1", platform: "bench", mode: "test" },
+        scopes: ["operator.write"],
+        auth: { token: TOKEN },
+      },
+    }));
+    const hello = await nextNonEvent(socket);
+    if (!hello.includes('"ok":true')) {
+      throw new Error(`connect failed: ${hello.slice(0, 300)}`);
     }
+    await turnsOn(socket, 20, { turnMs: [], overheadMs: [] }, fake.servingMs);
+    const samples = { turnMs: [] as number[], overheadMs: [] as number[] };
+    await turnsOn(socket, turns, samples, fake.servingMs);
+    report.rss_mib = await readRssMib(gateway.pid);
+    await socket.close();
+    report.turn = percentiles(samples.turnMs);
+    report.overhead = percentiles(samples.overheadMs);
   } catch (error) {
     report.error = error instanceof Error ? error.message : String(error);
   }
