@@ -26,6 +26,8 @@ export interface PluginFeatureDeps {
 /** The plugin runtime, started now or on first use. */
 export interface PluginFeature {
   runtime(): Promise<PluginRuntime>;
+  /** The runtime when it runs (plugins existed at start-up or one was asked for), else `undefined`. */
+  current(): PluginRuntime | undefined;
   /**
    * Runs a lifecycle hook on the plugins that handle it; with no plugin
    * runtime started (none installed) the payload passes unchanged.
@@ -67,6 +69,7 @@ export async function pluginFeature(
   if (await anyPlugins(deps.stateDir, deps.config())) await runtime();
   return {
     runtime,
+    current: () => started,
     async hook(name, payload) {
       if (started === undefined) return { payload, cancelled: false };
       const outcome = await started.runHook(name, payload);

@@ -76,6 +76,13 @@ export interface ProtocolWiring {
   abortRuns(reason: string): void;
 }
 
+const NO_PLUGINS = {
+  tools: () => [],
+  channels: () => [],
+  sendText: () => Promise.reject(new Error("no channel plugin is active")),
+  sendPoll: () => Promise.reject(new Error("no channel plugin is active")),
+};
+
 /** Builds the hub, registry, authenticator and routes. */
 export function wireProtocol(options: ProtocolWiringOptions): ProtocolWiring {
   const { env, keyring, reloader, state, logger } = options;
@@ -108,7 +115,9 @@ export function wireProtocol(options: ProtocolWiringOptions): ProtocolWiring {
       events: hub,
       logger,
       auth: service,
-      plugins: () => options.plugins.runtime(),
+      // No plugin at start-up: no plugin tools or channels until a restart
+      // activates new ones, so the runtime need not load for the agent.
+      plugins: () => Promise.resolve(options.plugins.current() ?? NO_PLUGINS),
       hooks: options.plugins.hook,
     });
     return agentLoaded;
