@@ -292,6 +292,16 @@ function installCommand(ctx: CliContext, mode: "install" | "update") {
 export function pluginsCommand(ctx: CliContext): Command {
   return new Command("plugins")
     .description("inspect and manage WebAssembly plugins")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  cara plugins status --only-failed
+  cara plugins install demo-plugin --url https://example.com/demo-plugin.wasm
+  cara plugins install demo-plugin --file ./target/wasm32-wasip1/release/demo_plugin.wasm
+  cara plugins wit --output ./wit
+`,
+    )
     .addCommand(statusCommand(ctx))
     .addCommand(binsCommand(ctx))
     .addCommand(installCommand(ctx, "install"))

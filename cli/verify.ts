@@ -173,6 +173,18 @@ export function verifyCommand(
       "gateway port (default: gateway.port, else 18789)",
       parsePort,
     )
+    .addHelpText(
+      "after",
+      `
+Each check prints PASS, FAIL or SKIP with the next step; the exit code is 0
+only when at least one check passed and none failed.
+
+Examples:
+  cara verify
+  cara verify --outcome local-chat --port 18789
+  cara verify --outcome hooks
+`,
+    )
     .action(async (options) => {
       const port = await resolveClientPort(ctx, options.port);
       const outcome = options.outcome === "auto"
