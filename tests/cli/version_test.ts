@@ -80,3 +80,23 @@ Deno.test("cara --help into a pipe that closes early ends quietly (cara … | he
   assertEquals(status.code, 0, stderr);
   assertEquals(stderr.includes("BrokenPipe"), false, stderr);
 });
+
+Deno.test("every cara command's --help shows examples", async () => {
+  using dir = tempDir();
+  const { buildProgram } = await import("../../cli/program.ts");
+  const { captureContext } = await import("../../cli/context.ts");
+  const names = buildProgram(captureContext({})).commands.map((c) => c.name())
+    .filter((name) => name !== "help");
+  for (const name of names) {
+    const help = await runCaraInProcess(
+      [name, "--help"],
+      isolatedEnv(dir.path),
+    );
+    assertEquals(help.code, 0, name);
+    assertMatch(
+      help.stdout,
+      /Examples:/,
+      `cara ${name} --help has no examples`,
+    );
+  }
+});
