@@ -32,3 +32,29 @@ export {
 export { openDatabase, StateDatabase } from "./gateway/state/mod.ts";
 export { CaraError } from "./gateway/errors.ts";
 export { BUILD_INFO, type BuildInfo } from "./gateway/build_info.ts";
+export type {
+  ClientInfo,
+  ConnectionInfo,
+  ConnectParams,
+  EventFrame,
+  MethodDefinition,
+  MethodScope,
+  RequestFrame,
+  ResponseFrame,
+  Role,
+} from "./gateway/protocol/types.ts";
+export {
+  ERROR_CODES,
+  type ErrorCode,
+  ProtocolError,
+} from "./gateway/protocol/errors.ts";
+export { PROTOCOL_VERSION } from "./gateway/protocol/types.ts";
+export { signedPayload } from "./gateway/protocol/device_signature.ts";
+export type {
+  HostFunctions,
+  HttpRequest,
+  HttpResponse,
+  MediaFetchResult,
+} from "./plugins/host/types.ts";
+export type { PluginKind, PluginManifest } from "./plugins/loader/manifest.ts";
+export { PLUGIN_WIT } from "./wit/plugin_wit.ts";
