@@ -1,6 +1,7 @@
 /**
  * cara as a library: start a gateway in your own process, load and validate a
- * cara config, and open cara's state database.
+ * cara config, open cara's state database, and build clients and plugins
+ * against the protocol types, the device-signature string and the plugin WIT.
  *
  * @example
  * ```ts
