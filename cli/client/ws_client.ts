@@ -4,6 +4,8 @@
  *
  * @module
  */
+import { isLoopbackHost } from "../../gateway/net/loopback.ts";
+import { requestError } from "./request_error.ts";
 import { BUILD_INFO } from "../../gateway/build_info.ts";
 import type { Env } from "../../gateway/config/paths.ts";
 import { CaraError } from "../../gateway/errors.ts";
@@ -30,12 +32,6 @@ export interface ConnectGatewayOptions {
   warn: (line: string) => void;
   /** How long to wait for `connect.challenge` (default 30 s). */
   challengeTimeoutMs?: number;
-}
-
-/** Whether `host` is a loopback name or address. */
-export function isLoopbackHost(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, "").toLowerCase();
-  return h === "localhost" || h === "::1" || /^127\.\d+\.\d+\.\d+$/.test(h);
 }
 
 /**
@@ -362,42 +358,4 @@ export class GatewayClient implements AsyncDisposable {
       clearTimeout(timer);
     }
   }
-}
-
-function requestError(
-  method: string,
-  raw: unknown,
-  connecting: boolean,
-  hostPort: string,
-): CaraError {
-  const error = (raw ?? {}) as {
-    code?: unknown;
-    message?: unknown;
-    details?: unknown;
-  };
-  const message = typeof error.message === "string"
-    ? error.message
-    : "unknown error";
-  const code = typeof error.code === "string" ? error.code : "invalid_request";
-  if (
-    connecting && code === "not_paired" && /pairing required/i.test(message)
-  ) {
-    const details = error.details as
-      | { requestId?: unknown; details?: { requestId?: unknown } }
-      | undefined;
-    const requestId = details?.requestId ?? details?.details?.requestId;
-    return new CaraError(
-      "not_paired",
-      `Cannot connect to gateway "${hostPort}": this device is not paired yet; ask an operator to approve it in the Control UI (device.pair.approve)${
-        typeof requestId === "string" ? ` for request "${requestId}"` : ""
-      }, then retry`,
-    );
-  }
-  if (connecting && /device identity required/i.test(message)) {
-    return new CaraError(
-      code,
-      `Cannot connect to gateway "${hostPort}": ${message}; set gateway.auth.token (or CARAPACE_GATEWAY_TOKEN) so the CLI can authenticate`,
-    );
-  }
-  return new CaraError(code, `${method} failed: ${message}`);
 }
