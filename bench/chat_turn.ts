@@ -14,8 +14,9 @@ import { freePort, spawnServer, waitForHealth } from "./_process.ts";
 import { readRssMib } from "./_rss.ts";
 import { startAnthropicFake } from "./fixtures/anthropic_fake.ts";
 import {
-  BenchSocket,
-  nextNonEvent,
+  BENCH_TOKEN,
+  type BenchSocket,
+  connectWithToken,
   type Percentiles,
   percentiles,
 } from "./ws_support.ts";
@@ -30,8 +31,6 @@ export interface ChatTurnReport {
   targets: { overhead_p50_us: 2000; overhead_p99_us: 10000; rss_mib: 100 };
   error?: string;
 }
-
-const TOKEN = "bench-token-0123456789abcdef";
 
 /** Runs `turns` sequential turns (default 200). */
 export async function benchChatTurn(
@@ -72,7 +71,7 @@ export async function benchChatTurn(
           ...Deno.env.toObject(),
           CARAPACE_STATE_DIR: dir,
           HOME: dir,
-          CARAPACE_GATEWAY_TOKEN: TOKEN,
+          CARAPACE_GATEWAY_TOKEN: BENCH_TOKEN,
           CARAPACE_CREDENTIAL_STORE: "none",
           ANTHROPIC_API_KEY: "sk-ant-bench",
           ANTHROPIC_BASE_URL: fake.origin,
@@ -80,24 +79,9 @@ export async function benchChatTurn(
       },
     );
     await waitForHealth(gateway);
-    const socket = new BenchSocket(`ws://127.0.0.1:${port}/ws`);
-    await socket.next(); // connect.challenge
-    socket.socket.send(JSON.stringify({
-      type: "req",
-      id: "c",
-      method: "connect",
-      params: {
-        minProtocol: 3,
-        maxProtocol: 3,
-        client: { id: "test", version: "1", platform: "bench", mode: "test" },
-        scopes: ["operator.write"],
-        auth: { token: TOKEN },
-      },
-    }));
-    const hello = await nextNonEvent(socket);
-    if (!hello.includes('"ok":true')) {
-      throw new Error(`connect failed: ${hello.slice(0, 300)}`);
-    }
+    const socket = await connectWithToken(`ws://127.0.0.1:${port}/ws`, {
+      scopes: ["operator.write"],
+    });
     await turnsOn(socket, 20, { turnMs: [], overheadMs: [] }, fake.servingMs);
     const samples = { turnMs: [] as number[], overheadMs: [] as number[] };
     await turnsOn(socket, turns, samples, fake.servingMs);

@@ -5,8 +5,8 @@
  * @module
  */
 import {
-  BENCH_TOKEN,
   BenchSocket,
+  connectWithToken,
   nextNonEvent,
   type Percentiles,
   percentiles,
@@ -48,24 +48,9 @@ export async function benchWsRpc(
       "{ gateway: { ws: { messageRate: 1000000, messageBurst: 1000000 } } }",
     );
     await using echo = startEchoServer();
-    const cara = new BenchSocket(gateway.wsUrl);
-    await cara.next(); // connect.challenge
-    cara.socket.send(JSON.stringify({
-      type: "req",
-      id: "c",
-      method: "connect",
-      params: {
-        minProtocol: 3,
-        maxProtocol: 3,
-        client: { id: "test", version: "1", platform: "bench", mode: "test" },
-        scopes: ["operator.read"],
-        auth: { token: BENCH_TOKEN },
-      },
-    }));
-    const hello = await nextNonEvent(cara);
-    if (!hello.includes('"ok":true')) {
-      throw new Error(`WS RPC bench connect failed: ${hello.slice(0, 300)}`);
-    }
+    const cara = await connectWithToken(gateway.wsUrl, {
+      scopes: ["operator.read"],
+    });
     const base = new BenchSocket(echo.url);
     await base.opened;
     const caraSamples: number[] = [];

@@ -129,3 +129,32 @@ export async function nextNonEvent(socket: BenchSocket): Promise<string> {
     if (!text.startsWith('{"type":"event"')) return text;
   }
 }
+
+/**
+ * Opens `url` and completes a token-authenticated `connect` (no device:
+ * loopback with a token is local-direct), returning the open socket.
+ */
+export async function connectWithToken(
+  url: string,
+  options: { scopes: string[]; token?: string },
+): Promise<BenchSocket> {
+  const socket = new BenchSocket(url);
+  await socket.next(); // connect.challenge
+  socket.socket.send(JSON.stringify({
+    type: "req",
+    id: "c",
+    method: "connect",
+    params: {
+      minProtocol: 3,
+      maxProtocol: 3,
+      client: { id: "test", version: "1", platform: "bench", mode: "test" },
+      scopes: options.scopes,
+      auth: { token: options.token ?? BENCH_TOKEN },
+    },
+  }));
+  const hello = await nextNonEvent(socket);
+  if (!hello.includes('"ok":true')) {
+    throw new Error(`Bench connect failed: ${hello.slice(0, 300)}`);
+  }
+  return socket;
+}
