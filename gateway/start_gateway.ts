@@ -175,6 +175,7 @@ export async function startGateway(
         config.gateway.hooks.maxBodyBytes,
       ),
       tls: tls !== null,
+      upgrades: protocol.upgrades,
       routes: protocol.routes,
     });
     const server = await serveGateway(app, {

@@ -144,29 +144,26 @@ export function createConnectAuthenticator(
       localDirect,
       method,
     };
-    // Connect bookkeeping is crash-safe but skips the fsync (see StateDatabase.relaxed).
-    if (device === null) {
-      deps.state.relaxed(() => onAccepted(grant));
-      return grant;
-    }
-    // Its own commit: a pending pairing request must persist when this throws.
-    deps.state.relaxed(() =>
-      deps.devicePairing.ensure({
+    if (device !== null) {
+      const subject = {
         ...device,
         role: params.role,
         scopes: params.scopes,
         client: params.client,
         remoteIp: request.remoteIp,
         localDirect,
-      })
-    );
-    // The new token and the success audit row share one commit.
-    deps.state.relaxed(() =>
-      deps.state.transaction(() => {
-        grant.deviceToken = deviceToken(request, device, method);
-        onAccepted(grant);
-      })
-    );
+      };
+      // A known device writes nothing now (its visit is deferred bookkeeping);
+      // pairing and new tokens commit crash-safe but skip the fsync.
+      if (!deps.devicePairing.touchIfPaired(subject)) {
+        // Its own commit: a pending pairing request must persist when this throws.
+        deps.state.relaxed(() => deps.devicePairing.ensure(subject));
+      }
+      grant.deviceToken = deps.state.relaxed(() =>
+        deviceToken(request, device, method)
+      );
+    }
+    onAccepted(grant);
     return grant;
   }
 
@@ -187,7 +184,10 @@ export function createConnectAuthenticator(
       if (held !== null) return { token: auth.token, ...held };
     }
     try {
-      const issued = deps.deviceTokens.issue(device.deviceId, { role, scopes });
+      const issued = deps.deviceTokens.current(device.deviceId, {
+        role,
+        scopes,
+      });
       return { token: issued.token, issuedAtMs: issued.issuedAtMs };
     } catch (error) {
       const detail = error instanceof Error ? error.message : String(error);
@@ -199,12 +199,10 @@ export function createConnectAuthenticator(
     }
   }
 
+  // Deferred: a flood of connects must not cost a commit each.
   function audit(event: string, data: Record<string, string | boolean | null>) {
-    try {
-      deps.state.relaxed(() => deps.state.audit.append({ event, data }));
-    } catch {
-      // A full or read-only disk must not turn into a refused connect.
-    }
+    const ts = clock();
+    deps.state.defer(() => deps.state.audit.append({ event, data, ts }));
   }
 
   return async function authenticate(request) {

@@ -95,18 +95,8 @@ export class DevicePairing {
    *   many requests are pending
    */
   ensure(subject: PairingSubject): void {
+    if (this.touchIfPaired(subject)) return;
     const device = this.#active(subject.deviceId);
-    if (device !== undefined && device.publicKey !== subject.publicKey) {
-      throw new ConnectRefused("invalid_request", "device identity mismatch");
-    }
-    if (
-      device !== undefined &&
-      this.#store.rolesOf(device.deviceId).includes(subject.role) &&
-      scopesCover(device.scopes, subject.scopes)
-    ) {
-      this.#refresh(device, subject);
-      return;
-    }
     const request = this.#request(subject, device !== undefined);
     if (subject.localDirect) {
       this.approve(request.requestId, { auto: true });
@@ -120,14 +110,37 @@ export class DevicePairing {
     });
   }
 
+  /**
+   * When the device is paired for the subject's role and scopes, records that
+   * it was seen and returns true; otherwise returns false and writes nothing.
+   *
+   * @throws {ConnectRefused} `device identity mismatch` when the id is paired
+   *   with another public key
+   */
+  touchIfPaired(subject: PairingSubject): boolean {
+    const device = this.#active(subject.deviceId);
+    if (device === undefined) return false;
+    if (device.publicKey !== subject.publicKey) {
+      throw new ConnectRefused("invalid_request", "device identity mismatch");
+    }
+    if (
+      !this.#store.rolesOf(device.deviceId).includes(subject.role) ||
+      !scopesCover(device.scopes, subject.scopes)
+    ) return false;
+    this.#refresh(device, subject);
+    return true;
+  }
+
   /** The paired (not revoked) device with this id, or `undefined`. */
   device(deviceId: string): PairedDevice | undefined {
+    this.#state.flushDeferred();
     const device = this.#active(deviceId);
     return device === undefined ? undefined : this.#show(device);
   }
 
   /** Pending requests and paired devices. */
   list(): { pending: DevicePairingRequest[]; paired: PairedDevice[] } {
+    this.#state.flushDeferred();
     this.#store.expire(this.#clock() - this.#limits.pendingTtlMs);
     return {
       pending: this.#store.list(),
@@ -237,7 +250,8 @@ export class DevicePairing {
         ...(displayName === undefined ? {} : { displayName }),
       });
     }
-    this.#state.devices.touch(device.deviceId);
+    const at = this.#clock();
+    this.#state.defer(() => this.#state.devices.touch(device.deviceId, at));
   }
 
   #request(subject: PairingSubject, isRepair: boolean): DevicePairingRequest {

@@ -8,7 +8,7 @@ import type { DeviceStore } from "../state/device_store.ts";
 import { DeviceTokenStore } from "../state/device_token_store.ts";
 import type { StateDatabase } from "../state/mod.ts";
 import { scopesCover } from "./scope_cover.ts";
-import { matchesHash, sha256Hex } from "./secret_compare.ts";
+import { hexEqual, sha256Hex } from "./secret_compare.ts";
 
 /** How long a device token is valid. */
 export const DEVICE_TOKEN_TTL_MS = 90 * 24 * 60 * 60 * 1000;
@@ -23,6 +23,9 @@ export interface IssuedDeviceToken {
   expiresAtMs: number;
 }
 
+/** Plaintext tokens kept in memory for reuse (the oldest go first). */
+const HANDED_OUT_MAX = 1024;
+
 /** What a presented token must match. */
 export interface DeviceTokenCheck {
   deviceId: string;
@@ -36,6 +39,13 @@ export class DeviceTokens {
   #tokens: DeviceTokenStore;
   #devices: DeviceStore;
   #clock: () => number;
+  /**
+   * Tokens this process handed out, by device and role, so a device that
+   * reconnects gets its token back instead of a new row on every connect.
+   * The plaintext lives only in memory; each reuse is checked against the
+   * stored hash first, so a revoked or expired token is never handed out.
+   */
+  #handedOut = new Map<string, IssuedDeviceToken>();
 
   constructor(state: StateDatabase, options: { clock?: () => number } = {}) {
     this.#clock = options.clock ?? Date.now;
@@ -66,6 +76,31 @@ export class DeviceTokens {
     };
   }
 
+  /**
+   * The token to hand a device that connected for `grant`: the one handed
+   * out before when it is still stored, covers the scopes and is younger
+   * than half its life; otherwise a newly issued one.
+   */
+  current(
+    deviceId: string,
+    grant: { role: string; scopes: readonly string[] },
+  ): IssuedDeviceToken {
+    const key = `${deviceId}\n${grant.role}`;
+    const held = this.#handedOut.get(key);
+    if (
+      held !== undefined &&
+      this.#clock() - held.issuedAtMs < DEVICE_TOKEN_TTL_MS / 2 &&
+      this.verify({ deviceId, ...grant, token: held.token }) !== null
+    ) return held;
+    const issued = this.issue(deviceId, grant);
+    this.#handedOut.delete(key);
+    if (this.#handedOut.size >= HANDED_OUT_MAX) {
+      this.#handedOut.delete(this.#handedOut.keys().next().value!);
+    }
+    this.#handedOut.set(key, issued);
+    return issued;
+  }
+
   /** Revokes every token of the device and role, then issues a new one. */
   rotate(
     deviceId: string,
@@ -77,6 +112,14 @@ export class DeviceTokens {
 
   /** Revokes the tokens of a device (one role or all); returns how many. */
   revoke(deviceId: string, role?: string): number {
+    for (const key of this.#handedOut.keys()) {
+      if (
+        key === `${deviceId}\n${role}` ||
+        (role === undefined && key.startsWith(`${deviceId}\n`))
+      ) {
+        this.#handedOut.delete(key);
+      }
+    }
     return this.#tokens.revoke(deviceId, role);
   }
 
@@ -90,10 +133,11 @@ export class DeviceTokens {
     if (device === undefined || device.revokedAt !== null) return null;
     if (!scopesCover(device.scopes, check.scopes)) return null;
     let found: { issuedAtMs: number } | null = null;
+    const presented = sha256Hex(check.token);
     for (const record of this.#tokens.forRole(check.deviceId, check.role)) {
       // Every candidate is compared so the time does not reveal which matched.
       if (
-        matchesHash(check.token, record.tokenHash) &&
+        hexEqual(presented, record.tokenHash) &&
         scopesCover(record.scopes, check.scopes)
       ) found = { issuedAtMs: record.issuedAt };
     }

@@ -39,8 +39,14 @@ export function sha256Hex(text: string): string {
 
 /** Whether `presented` hashes to the stored hex digest, compared in constant time. */
 export function matchesHash(presented: string, storedHex: string): boolean {
-  return equalBytes(
-    encoder.encode(sha256Hex(presented)),
-    encoder.encode(storedHex),
-  );
+  return hexEqual(sha256Hex(presented), storedHex);
+}
+
+/** Whether two hex digests are equal, compared in constant time. */
+export function hexEqual(a: string, b: string): boolean {
+  let diff = a.length ^ b.length;
+  for (let i = 0; i < a.length; i++) {
+    diff |= a.charCodeAt(i) ^ (b.charCodeAt(i) | 0);
+  }
+  return diff === 0;
 }

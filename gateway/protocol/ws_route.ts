@@ -36,6 +36,10 @@ export function wsRoute(
     const remoteIp = remoteAddress(c) ?? "unknown";
     const refusal = deps.hub.refusal(remoteIp);
     if (refusal !== null) {
+      deps.logger.info("ws connection refused", {
+        remoteIp,
+        reason: refusal.message,
+      });
       return c.json(
         {
           ok: false,

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import type { Logger } from "../logs/logger.ts";
 import { bodyLimit, DEFAULT_MAX_BODY_BYTES } from "./body_limit.ts";
 import type { ClientAddressResolver, GatewayEnv } from "./client_address.ts";
@@ -42,6 +42,16 @@ export interface GatewayAppOptions {
   tls?: boolean;
   /** Monotonic clock in milliseconds (default `performance.now`). */
   clock?: () => number;
+  /**
+   * WebSocket endpoints by path, served ahead of the HTTP middleware: an
+   * upgrade request carries no body, its 101 response must reach Deno
+   * untouched, and the endpoint applies its own admission limits and logs its
+   * own connects. Only the per-IP rate limit runs first. A request to the
+   * same path without `Upgrade: websocket` goes on to `routes`.
+   */
+  upgrades?: Readonly<
+    Record<string, (c: Context<GatewayEnv>) => Response>
+  >;
   /** Adds later routes (`/ws`, `/control/*`, hooks) behind the same middleware. */
   routes?: (app: Hono<GatewayEnv>) => void;
 }
@@ -79,16 +89,27 @@ export function createGatewayApp(options: GatewayAppOptions): Hono<GatewayEnv> {
       error: `Not found: ${JSON.stringify(truncate(c.req.path))}`,
     }, 404)
   );
+  const limiter = options.rateLimit === false ? undefined : rateLimit({
+    ...options.rateLimit,
+    clock,
+    onLimited: () => metrics.rateLimitHits.inc(),
+  });
+  for (const [path, upgrade] of Object.entries(options.upgrades ?? {})) {
+    app.get(path, async (c, next) => {
+      if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
+        return await next();
+      }
+      if (limiter === undefined) return upgrade(c);
+      const refused = await limiter(c, () => {
+        c.res = upgrade(c);
+        return Promise.resolve();
+      });
+      return refused ?? c.res;
+    });
+  }
   app.use(requestLog({ logger: log, requests: metrics.httpRequests, clock }));
   app.use(securityHeaders({ tls: options.tls ?? false }));
-  if (options.rateLimit !== false) {
-    const overrides = options.rateLimit ?? {};
-    app.use(rateLimit({
-      ...overrides,
-      clock,
-      onLimited: () => metrics.rateLimitHits.inc(),
-    }));
-  }
+  if (limiter !== undefined) app.use(limiter);
   app.use(
     bodyLimit({ maxBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES }),
   );

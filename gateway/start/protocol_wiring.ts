@@ -9,7 +9,7 @@
  *
  * @module
  */
-import type { Hono } from "hono";
+import type { Context, Hono } from "hono";
 import { createAuthServices } from "../auth/auth_services.ts";
 import { createConnectAuthenticator } from "../auth/connect_authenticator.ts";
 import { serviceAuth } from "../auth/http_service_auth.ts";
@@ -69,6 +69,8 @@ export interface ProtocolWiringOptions {
 
 /** The wired protocol: routes to mount, the hub to stop, the editor for reloads. */
 export interface ProtocolWiring {
+  /** WebSocket endpoints, mounted ahead of the HTTP middleware. */
+  upgrades: Record<string, (c: Context<GatewayEnv>) => Response>;
   routes(app: Hono<GatewayEnv>): void;
   hub: ConnectionHub;
   editor: ConfigEditor;
@@ -197,7 +199,9 @@ export function wireProtocol(options: ProtocolWiringOptions): ProtocolWiring {
   const startedAtMs = Date.now() - options.uptimeMs();
   const hooksPath = config().gateway.hooks.path;
   return {
+    upgrades: { "/ws": ws },
     routes(app) {
+      // Answers 426 to a plain GET: the upgrade itself is served by `upgrades`.
       app.get("/ws", ws);
       lazyRoutes(app, ["/control", "/control/*"], async () => {
         const { controlRoutes } = await import("../control/routes.ts");

@@ -24,6 +24,8 @@ export interface AuditEvent {
 export interface AuditAppendInput {
   event: string;
   data?: JsonObject;
+  /** When it happened (ms); default now. */
+  ts?: number;
 }
 
 /** Filters of {@linkcode AuditStore.list}. */
@@ -63,18 +65,24 @@ function toEvent(row: Row): AuditEvent {
 /** Appends and lists rows of `audit_events`. */
 export class AuditStore {
   #clock: () => number;
+  #beforeRead: () => void;
   #insert: StatementSync;
   #list: StatementSync;
 
-  constructor(db: DatabaseSync, options: { clock: () => number }) {
+  /** `beforeRead` commits writes still queued elsewhere, so reads see them. */
+  constructor(
+    db: DatabaseSync,
+    options: { clock: () => number; beforeRead?: () => void },
+  ) {
     this.#clock = options.clock;
+    this.#beforeRead = options.beforeRead ?? (() => {});
     this.#insert = db.prepare(
       "INSERT INTO audit_events (ts, event, data) VALUES (?, ?, ?)",
     );
     this.#list = db.prepare(
       `SELECT id, ts, event, data FROM audit_events
        WHERE ts >= :since AND (:event IS NULL OR event = :event)
-       ORDER BY id DESC LIMIT :limit`,
+       ORDER BY ts DESC, id DESC LIMIT :limit`,
     );
   }
 
@@ -88,7 +96,11 @@ export class AuditStore {
   append(input: AuditAppendInput): number {
     checkEventName(input.event);
     const data = serializeAuditData(input.data ?? {});
-    const result = this.#insert.run(this.#clock(), input.event, data);
+    const result = this.#insert.run(
+      input.ts ?? this.#clock(),
+      input.event,
+      data,
+    );
     return Number(result.lastInsertRowid);
   }
 
@@ -96,6 +108,7 @@ export class AuditStore {
   list(options: AuditListOptions = {}): AuditEvent[] {
     const limit = options.limit ?? 100;
     checkPage({ limit }, { what: "audit events", maxLimit: AUDIT_LIST_MAX });
+    this.#beforeRead();
     const rows = this.#list.all({
       since: options.since ?? 0,
       event: options.event ?? null,

@@ -24,6 +24,9 @@ export interface OpenDatabaseOptions {
   clock?: Clock;
 }
 
+/** The longest a deferred bookkeeping write waits before its commit. */
+export const DEFER_MS = 50;
+
 /** How long a connection waits for another writer before SQLITE_BUSY. */
 export const BUSY_TIMEOUT_MS = 5000;
 
@@ -42,20 +45,74 @@ export class StateDatabase implements Disposable {
   readonly sessions: SessionStore;
   readonly usage: UsageStore;
   #relaxedDepth = 0;
+  #deferred: (() => void)[] = [];
+  #deferTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(db: DatabaseSync, options: { path: string; clock: Clock }) {
     this.db = db;
     this.path = options.path;
     const stores = { clock: options.clock };
-    this.audit = new AuditStore(db, stores);
+    this.audit = new AuditStore(db, {
+      ...stores,
+      beforeRead: () => this.flushDeferred(),
+    });
     this.devices = new DeviceStore(db, stores);
     this.sessions = new SessionStore(db, stores);
     this.usage = new UsageStore(db, stores);
   }
 
-  /** Runs `fn` atomically (`BEGIN IMMEDIATE` … `COMMIT`, savepoint when nested). */
+  /**
+   * Runs `fn` atomically (`BEGIN IMMEDIATE` … `COMMIT`, savepoint when
+   * nested). Deferred writes commit first, so writes keep their order.
+   */
   transaction<T>(fn: () => T): T {
+    if (!this.db.isTransaction) this.flushDeferred();
     return transaction(this.db, fn);
+  }
+
+  /**
+   * Queues a bookkeeping write (connect audit rows, last-seen times) to
+   * commit within {@linkcode DEFER_MS} together with the others queued
+   * meanwhile, in one {@linkcode relaxed} transaction: a burst of connects
+   * costs one commit instead of one each. A crash loses at most the writes
+   * of that window. Reads that must see them call {@linkcode flushDeferred};
+   * closing the database commits them.
+   */
+  defer(write: () => void): void {
+    this.#deferred.push(write);
+    if (this.#deferTimer !== undefined) return;
+    const timer = setTimeout(() => {
+      this.#deferTimer = undefined;
+      this.flushDeferred();
+    }, DEFER_MS);
+    Deno.unrefTimer(timer);
+    this.#deferTimer = timer;
+  }
+
+  /**
+   * Commits the deferred writes now. A write that fails is dropped without
+   * taking the others with it: a full disk must not refuse connects.
+   */
+  flushDeferred(): void {
+    if (this.#deferred.length === 0 || !this.db.isOpen) return;
+    const writes = this.#deferred;
+    this.#deferred = [];
+    clearTimeout(this.#deferTimer);
+    this.#deferTimer = undefined;
+    const runAll = () => {
+      for (const write of writes) {
+        try {
+          transaction(this.db, write);
+        } catch {
+          // Dropped; see above.
+        }
+      }
+    };
+    try {
+      this.relaxed(() => transaction(this.db, runAll));
+    } catch {
+      // BEGIN or COMMIT failed (disk full, read-only): the writes are lost.
+    }
   }
 
   /**
@@ -83,6 +140,7 @@ export class StateDatabase implements Disposable {
 
   /** Closes the connection; calling it again does nothing. */
   close(): void {
+    this.flushDeferred();
     if (this.db.isOpen) this.db.close();
   }
 

@@ -174,9 +174,9 @@ export class DeviceStore {
     );
   }
 
-  /** Records that the device was seen now; false when unknown or revoked. */
-  touch(deviceId: string): boolean {
-    return this.#touch.run(this.#clock(), deviceId).changes > 0;
+  /** Records that the device was seen (at `at`, default now); false when unknown or revoked. */
+  touch(deviceId: string, at?: number): boolean {
+    return this.#touch.run(at ?? this.#clock(), deviceId).changes > 0;
   }
 
   /** Revokes the device and forgets its token hash; false when unknown or already revoked. */

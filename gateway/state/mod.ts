@@ -17,6 +17,7 @@
 export {
   BUSY_TIMEOUT_MS,
   type Clock,
+  DEFER_MS,
   openDatabase,
   type OpenDatabaseOptions,
   StateDatabase,

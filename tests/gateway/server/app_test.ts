@@ -1,7 +1,7 @@
-import { assert, assertEquals } from "../../_helpers.ts";
+import { assert, assertEquals, assertMatch } from "../../_helpers.ts";
 import { CaraError } from "../../../gateway/errors.ts";
 import { HTTPException } from "hono/http-exception";
-import { testApp } from "./_helpers.ts";
+import { peer, testApp } from "./_helpers.ts";
 
 Deno.test("createGatewayApp() answers unknown paths with 404 JSON naming the path", async () => {
   const res = await testApp().app.request("/no/such/thing?token=x");
@@ -106,4 +106,43 @@ Deno.test("createGatewayApp() answers 400 without an error log when the client b
       "Cannot read the request body: the connection broke or the encoding is invalid",
   });
   assertEquals(logger.tail({ minLevel: "error" }).entries, []);
+});
+
+function upgradeApp(limit?: { perSecond: number; burst: number }) {
+  return testApp({
+    ...(limit === undefined ? {} : { rateLimit: { fallback: limit } }),
+    // A stand-in for the 101 that Deno.upgradeWebSocket returns.
+    upgrades: { "/ws": (c) => c.text("upgraded", 200) },
+    routes: (app) => app.get("/ws", (c) => c.json({ upgrade: false }, 426)),
+  });
+}
+
+const UPGRADE = { upgrade: "websocket", connection: "Upgrade" };
+
+Deno.test("createGatewayApp() serves upgrades ahead of the middleware and plain GETs through it", async () => {
+  const { app, logger } = upgradeApp();
+  const upgraded = await app.request("/ws", { headers: UPGRADE });
+  assertEquals([upgraded.status, await upgraded.text()], [200, "upgraded"]);
+  // The endpoint logs its own connects: no request line for the upgrade.
+  assertEquals(logger.tail({}).entries.map((e) => e.message), []);
+  const plain = await app.request("/ws");
+  assertEquals([plain.status, await plain.json()], [426, { upgrade: false }]);
+  assertEquals(plain.headers.get("x-content-type-options"), "nosniff");
+  assertEquals(logger.tail({}).entries.map((e) => e.fields?.status), [426]);
+});
+
+Deno.test("createGatewayApp() rate-limits upgrades from a remote peer, never from loopback", async () => {
+  const { app, metrics } = upgradeApp({ perSecond: 1, burst: 2 });
+  const statuses = async (host: string) => {
+    const out: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const res = await app.request("/ws", { headers: UPGRADE }, peer(host));
+      await res.body?.cancel();
+      out.push(res.status);
+    }
+    return out;
+  };
+  assertEquals(await statuses("192.0.2.7"), [200, 200, 429]);
+  assertEquals(await statuses("127.0.0.1"), [200, 200, 200]);
+  assertMatch(metrics.registry.render(), /^carapace_rate_limit_hits_total 1$/m);
 });

@@ -1,0 +1,71 @@
+import { join } from "node:path";
+import { DEFER_MS, openDatabase } from "../../../gateway/state/mod.ts";
+import { assert, assertEquals, tempDir } from "../../_helpers.ts";
+import { testDatabase } from "./_helpers.ts";
+
+function storedEvents(path: string): string[] {
+  // A second connection sees only what was committed.
+  using other = openDatabase(path);
+  return other.db.prepare("SELECT event FROM audit_events ORDER BY id")
+    .all().map((row) => String(row.event));
+}
+
+Deno.test("defer() queues a write until flushDeferred() commits it", () => {
+  using t = testDatabase();
+  t.state.defer(() => t.state.audit.append({ event: "auth_success" }));
+  assertEquals(storedEvents(t.path), []);
+  t.state.flushDeferred();
+  assertEquals(storedEvents(t.path), ["auth_success"]);
+});
+
+Deno.test("defer() commits on its own within DEFER_MS", async () => {
+  using t = testDatabase();
+  t.state.defer(() => t.state.audit.append({ event: "auth_success" }));
+  await new Promise((resolve) => setTimeout(resolve, DEFER_MS * 3));
+  assertEquals(storedEvents(t.path), ["auth_success"]);
+});
+
+Deno.test("audit.list() sees deferred rows, with the time they happened", () => {
+  using t = testDatabase();
+  const at = t.time.clock();
+  t.state.defer(() =>
+    t.state.audit.append({ event: "auth_failure", data: { n: 1 }, ts: at })
+  );
+  t.time.advance(40);
+  const [event] = t.state.audit.list();
+  assertEquals([event?.event, event?.ts, event?.data], [
+    "auth_failure",
+    at,
+    { n: 1 },
+  ]);
+});
+
+Deno.test("close() commits deferred writes: nothing queued is lost on a clean stop", () => {
+  const dir = tempDir("cara-defer-");
+  try {
+    const path = join(dir.path, "state.db");
+    const state = openDatabase(path);
+    state.defer(() => state.audit.append({ event: "auth_success" }));
+    state.close();
+    assertEquals(storedEvents(path), ["auth_success"]);
+  } finally {
+    dir[Symbol.dispose]();
+  }
+});
+
+Deno.test("transaction() commits deferred writes first, so writes keep their order", () => {
+  using t = testDatabase();
+  t.state.defer(() => t.state.audit.append({ event: "first" }));
+  t.state.transaction(() => t.state.audit.append({ event: "second" }));
+  assertEquals(storedEvents(t.path), ["first", "second"]);
+});
+
+Deno.test("a deferred write that fails is dropped without losing the others", () => {
+  using t = testDatabase();
+  t.state.defer(() => t.state.audit.append({ event: "before" }));
+  t.state.defer(() => t.state.audit.append({ event: "Not A Name" }));
+  t.state.defer(() => t.state.audit.append({ event: "after" }));
+  t.state.flushDeferred();
+  assertEquals(storedEvents(t.path), ["before", "after"]);
+  assert(!t.state.db.isTransaction);
+});
