@@ -94,10 +94,36 @@ function toMessage(row: Row): ChatMessage {
   };
 }
 
-/** Reads and writes rows of `messages`. */
+/** Sessions whose newest messages are kept in memory (least recently read go first). */
+const KEPT_SESSIONS = 8;
+/** The most content characters one kept history may hold. */
+const KEPT_MAX_CHARS = 1_000_000;
+
+/** A session's newest messages as of `rev` (its `history_rev`). */
+interface Kept {
+  rev: number;
+  /** Oldest first, at most {@linkcode MESSAGE_LIST_MAX}; frozen. */
+  messages: ChatMessage[];
+  /** Whether these are all of the session's messages. */
+  complete: boolean;
+}
+
+/**
+ * Reads and writes rows of `messages`.
+ *
+ * The newest messages of recently read sessions are kept in memory, because
+ * every agent turn reads the history back and materialising a thousand rows
+ * costs a millisecond. A kept copy is used only while the session's
+ * `history_rev` (set to a fresh random value by triggers on every write to
+ * its messages, from any code or process) still equals the one it was read
+ * at; this store's own appends and updates keep it current.
+ */
 export class MessageStore {
   #db: DatabaseSync;
   #clock: () => number;
+  #kept = new Map<string, Kept>();
+  #rev: StatementSync;
+  #sessionOf: StatementSync;
   #nextSeq: StatementSync;
   #insert: StatementSync;
   #update: StatementSync;
@@ -132,6 +158,10 @@ export class MessageStore {
     this.#count = db.prepare(
       "SELECT COUNT(*) AS n FROM messages WHERE session_id = ?",
     );
+    this.#rev = db.prepare("SELECT history_rev FROM sessions WHERE id = ?");
+    this.#sessionOf = db.prepare(
+      "SELECT session_id FROM messages WHERE id = ?",
+    );
   }
 
   /**
@@ -165,6 +195,7 @@ export class MessageStore {
       now: this.#clock(),
     };
     return transaction(this.#db, () => {
+      const before = this.#revOf(input.sessionId);
       const next = this.#nextSeq.get({ id: input.sessionId, now: values.now });
       if (next === undefined) {
         throw new CaraError(
@@ -173,7 +204,11 @@ export class MessageStore {
         );
       }
       const row = this.#insert.get({ ...values, seq: num(next, "last_seq") });
-      return toMessage(row ?? {});
+      const message = toMessage(row ?? {});
+      this.#keepCurrent(input.sessionId, before, (messages) => {
+        messages.push(Object.freeze(message));
+      });
+      return message;
     });
   }
 
@@ -187,13 +222,27 @@ export class MessageStore {
     content: string,
     options: { incomplete?: boolean } = {},
   ): boolean {
-    const result = this.#update.run(
-      checkContent(content),
-      options.incomplete ? 1 : 0,
-      this.#clock(),
-      id,
-    );
-    return result.changes > 0;
+    const checked = checkContent(content);
+    return transaction(this.#db, () => {
+      const owner = this.#sessionOf.get(id);
+      if (owner === undefined) return false;
+      const sessionId = text(owner, "session_id");
+      const before = this.#revOf(sessionId);
+      const now = this.#clock();
+      const incomplete = options.incomplete === true;
+      this.#update.run(checked, incomplete ? 1 : 0, now, id);
+      this.#keepCurrent(sessionId, before, (messages) => {
+        const at = messages.findLastIndex((message) => message.id === id);
+        if (at < 0) return;
+        messages[at] = Object.freeze({
+          ...messages[at]!,
+          content: checked,
+          incomplete,
+          updatedAt: now,
+        });
+      });
+      return true;
+    });
   }
 
   /** The message with this id, or `undefined`. */
@@ -212,8 +261,82 @@ export class MessageStore {
   ): ChatMessage[] {
     const limit = options.limit ?? 100;
     checkPage({ limit }, { what: "messages", maxLimit: MESSAGE_LIST_MAX });
-    const beforeSeq = options.beforeSeq ?? Number.MAX_SAFE_INTEGER;
+    if (options.beforeSeq !== undefined) {
+      return this.#read(sessionId, limit, options.beforeSeq);
+    }
+    const rev = this.#revOf(sessionId);
+    const kept = this.#kept.get(sessionId);
+    if (
+      kept !== undefined && kept.rev === rev &&
+      (kept.complete || kept.messages.length >= limit)
+    ) {
+      this.#kept.delete(sessionId);
+      this.#kept.set(sessionId, kept);
+      return kept.messages.slice(-limit);
+    }
+    if (limit < MESSAGE_LIST_MAX || rev === undefined) {
+      return this.#read(sessionId, limit);
+    }
+    const messages = this.#read(sessionId, MESSAGE_LIST_MAX);
+    this.#keep(sessionId, {
+      rev,
+      messages: messages.map((message) => Object.freeze(message)),
+      complete: messages.length < MESSAGE_LIST_MAX,
+    });
+    return messages.slice();
+  }
+
+  #read(
+    sessionId: string,
+    limit: number,
+    beforeSeq = Number.MAX_SAFE_INTEGER,
+  ): ChatMessage[] {
     return this.#list.all({ sessionId, beforeSeq, limit }).map(toMessage);
+  }
+
+  #revOf(sessionId: string): number | undefined {
+    const row = this.#rev.get(sessionId);
+    return row === undefined ? undefined : num(row, "history_rev");
+  }
+
+  #keep(sessionId: string, kept: Kept): void {
+    this.#kept.delete(sessionId);
+    const chars = kept.messages.reduce((n, m) => n + m.content.length, 0);
+    if (chars > KEPT_MAX_CHARS) return;
+    this.#kept.set(sessionId, kept);
+    if (this.#kept.size > KEPT_SESSIONS) {
+      this.#kept.delete(this.#kept.keys().next().value!);
+    }
+  }
+
+  /**
+   * After this store wrote to a session inside a transaction: when the kept
+   * copy was current just before the write, applies the write to it (a copy,
+   * so a caller holding the old list is unaffected) and records the new rev;
+   * otherwise forgets it. A later rollback leaves a rev that never comes
+   * back, so the copy is never used then.
+   */
+  #keepCurrent(
+    sessionId: string,
+    before: number | undefined,
+    apply: (messages: ChatMessage[]) => void,
+  ): void {
+    const kept = this.#kept.get(sessionId);
+    if (kept === undefined) return;
+    const rev = this.#revOf(sessionId);
+    if (before === undefined || kept.rev !== before || rev === undefined) {
+      this.#kept.delete(sessionId);
+      return;
+    }
+    const messages = kept.messages.slice();
+    apply(messages);
+    const overflow = messages.length - MESSAGE_LIST_MAX;
+    if (overflow > 0) messages.splice(0, overflow);
+    this.#keep(sessionId, {
+      rev,
+      messages,
+      complete: kept.complete && overflow <= 0,
+    });
   }
 
   /** How many messages the session has. */

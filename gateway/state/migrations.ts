@@ -160,4 +160,24 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 6,
+    name: "history_rev",
+    // Every write to a session's messages, by any code or process, sets its
+    // history_rev to a fresh random value (a safe JavaScript integer) (the value of a write that was rolled
+    // back never comes back), so an in-memory copy of the history knows when it is stale.
+    sql: `
+      ALTER TABLE sessions ADD COLUMN history_rev INTEGER NOT NULL DEFAULT 0;
+      CREATE TRIGGER messages_rev_insert AFTER INSERT ON messages BEGIN
+        UPDATE sessions SET history_rev = abs(random() % 9007199254740991) WHERE id = NEW.session_id;
+      END;
+      CREATE TRIGGER messages_rev_update AFTER UPDATE ON messages BEGIN
+        UPDATE sessions SET history_rev = abs(random() % 9007199254740991)
+        WHERE id IN (OLD.session_id, NEW.session_id);
+      END;
+      CREATE TRIGGER messages_rev_delete AFTER DELETE ON messages BEGIN
+        UPDATE sessions SET history_rev = abs(random() % 9007199254740991) WHERE id = OLD.session_id;
+      END;
+    `,
+  },
 ];
