@@ -24,8 +24,22 @@ export function estimateTokens(text: string): number {
   return Math.ceil(text.length / 4);
 }
 
+// Per message and per block: role, separators and block framing.
+const MESSAGE_OVERHEAD_TOKENS = 4;
+const BLOCK_OVERHEAD_TOKENS = 6;
+
 function messageTokens(message: ProviderMessage): number {
-  return 4 + estimateTokens(JSON.stringify(message.content));
+  let tokens = MESSAGE_OVERHEAD_TOKENS;
+  for (const block of message.content) {
+    tokens += BLOCK_OVERHEAD_TOKENS + estimateTokens(
+      block.type === "text"
+        ? block.text
+        : block.type === "tool_result"
+        ? block.content
+        : block.name + JSON.stringify(block.input ?? null),
+    );
+  }
+  return tokens;
 }
 
 function toBlocks(message: ChatMessage): ProviderMessage | null {
@@ -110,12 +124,20 @@ function paired(messages: ProviderMessage[]): ProviderMessage[] {
   }));
 }
 
+function hasToolBlocks(messages: readonly ProviderMessage[]): boolean {
+  return messages.some((message) =>
+    message.content.some((block) => block.type !== "text")
+  );
+}
+
 /** Stored messages (oldest first) as a well-formed provider conversation. */
 export function toProviderMessages(
   stored: readonly ChatMessage[],
 ): ProviderMessage[] {
-  const converted = stored.flatMap((message) => toBlocks(message) ?? []);
-  return startAtUser(paired(merged(converted)));
+  const converted = merged(
+    stored.flatMap((message) => toBlocks(message) ?? []),
+  );
+  return startAtUser(hasToolBlocks(converted) ? paired(converted) : converted);
 }
 
 function startAtUser(messages: ProviderMessage[]): ProviderMessage[] {
@@ -123,7 +145,10 @@ function startAtUser(messages: ProviderMessage[]): ProviderMessage[] {
     message.role === "user" &&
     message.content.some((block) => block.type === "text")
   );
-  return first < 0 ? [] : paired(messages.slice(first));
+  if (first < 0) return [];
+  const rest = first === 0 ? messages : messages.slice(first);
+  // Pairing only changes conversations that carry tool calls or results.
+  return hasToolBlocks(rest) ? paired(rest) : rest;
 }
 
 /**
