@@ -73,12 +73,15 @@ export function agentMethods(deps: AgentMethodsDeps): MethodDefinition[] {
   return [{
     name: "agent",
     scope: "operator.write",
-    async handler({ params, conn }) {
+    async handler({ params, conn, afterReply }) {
       const p = new MethodParams("agent", params);
       p.text("idempotencyKey", 256);
       const streaming = p.flag("stream") ?? true;
       p.flag("deliver");
-      const handle = await runs.start(requestOf(p, conn.connId));
+      const handle = await runs.start(requestOf(p, conn.connId), {
+        holdEvents: afterReply !== undefined,
+      });
+      if (handle.release !== undefined) afterReply?.(handle.release);
       if (handle.duplicate) {
         return {
           runId: handle.runId,
@@ -116,7 +119,7 @@ export function agentMethods(deps: AgentMethodsDeps): MethodDefinition[] {
   }, {
     name: "chat.send",
     scope: "operator.write",
-    async handler({ params, conn }) {
+    async handler({ params, conn, afterReply }) {
       const p = new MethodParams("chat.send", params);
       p.text("idempotencyKey", 256);
       const streaming = p.flag("stream") ?? true;
@@ -131,7 +134,10 @@ export function agentMethods(deps: AgentMethodsDeps): MethodDefinition[] {
       }
       if (p.flag("triggerAgent") !== false) {
         try {
-          const handle = await runs.start(request);
+          const handle = await runs.start(request, {
+            holdEvents: afterReply !== undefined,
+          });
+          if (handle.release !== undefined) afterReply?.(handle.release);
           return {
             runId: handle.runId,
             messageId: handle.messageId ?? null,

@@ -19,6 +19,7 @@ import { ProtocolError } from "../protocol/errors.ts";
 import type { EventSink } from "../protocol/types.ts";
 import type { StateDatabase } from "../state/mod.ts";
 import type { UsageTracker } from "../usage/usage_tracker.ts";
+import { EventGate } from "./event_gate.ts";
 import { prepareRun } from "./run_prepare.ts";
 import { executeRun } from "./run_execute.ts";
 import type { ProviderLookup } from "./model_selection.ts";
@@ -29,6 +30,7 @@ import type {
   RunHook,
   RunRequest,
   RunResult,
+  RunStartOptions,
   Tool,
 } from "./types.ts";
 
@@ -120,8 +122,10 @@ export function createAgentRuns(deps: AgentRunsDeps): AgentRunService {
   }
 
   return {
-    // deno-lint-ignore require-await -- async so a refused request rejects instead of throwing
-    async start(request: RunRequest): Promise<RunHandle> {
+    async start(
+      request: RunRequest,
+      options: RunStartOptions = {},
+    ): Promise<RunHandle> {
       const key = request.idempotencyKey;
       const existing = key === undefined ? undefined : byKey.get(key);
       const known = existing === undefined ? undefined : runs.get(existing);
@@ -134,18 +138,23 @@ export function createAgentRuns(deps: AgentRunsDeps): AgentRunService {
         };
       }
       const prepared = prepareRun(request, deps);
-      const userMessage = deps.state.sessions.messages.append({
-        sessionId: prepared.session.id,
-        role: "user",
-        content: request.message,
-      });
+      // The run starts while the message is synced to disk; the caller is
+      // answered once it is durable.
+      const { value: userMessage, synced } = deps.state.durably(() =>
+        deps.state.sessions.messages.append({
+          sessionId: prepared.session.id,
+          role: "user",
+          content: request.message,
+        })
+      );
       const runId = crypto.randomUUID();
       const controller = new AbortController();
+      const gate = options.holdEvents ? new EventGate(deps.events) : undefined;
       const done = executeRun({ runId, controller }, {
         ...prepared,
         userMessageId: userMessage.id,
       }, {
-        deps,
+        deps: gate === undefined ? deps : { ...deps, events: gate },
         limiter,
       }).then((result) => {
         record.result = result;
@@ -163,11 +172,29 @@ export function createAgentRuns(deps: AgentRunsDeps): AgentRunService {
       };
       runs.set(runId, record);
       if (key !== undefined) byKey.set(key, runId);
+      try {
+        await synced;
+      } catch (error) {
+        controller.abort(
+          new CaraError(
+            "unavailable",
+            "the message could not be synced to disk",
+          ),
+        );
+        gate?.release();
+        throw new ProtocolError(
+          "unavailable",
+          `Cannot store the message durably: ${
+            error instanceof Error ? error.message : String(error)
+          }; check the state dir's disk`,
+        );
+      }
       return {
         runId: record.runId,
         sessionKey: record.sessionKey,
         status: "accepted",
         messageId: userMessage.id,
+        ...(gate === undefined ? {} : { release: () => gate.release() }),
       };
     },
 

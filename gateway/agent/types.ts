@@ -74,6 +74,17 @@ export interface RunHandle {
   duplicate?: boolean;
   /** The stored user message of this run (absent on duplicates). */
   messageId?: string;
+  /** With `holdEvents`: lets the run's events out (call after answering). */
+  release?: () => void;
+}
+
+/** Options of {@linkcode AgentRuns.start}. */
+export interface RunStartOptions {
+  /**
+   * Queue the run's events until {@linkcode RunHandle.release}: a WS method
+   * releases them after its response, so the client learns the runId first.
+   */
+  holdEvents?: boolean;
 }
 
 /** The outcome of a finished run. */
@@ -89,7 +100,11 @@ export interface RunResult {
 
 /** Starts, awaits and aborts agent turns. */
 export interface AgentRuns {
-  start(request: RunRequest): Promise<RunHandle>;
+  /**
+   * Stores the user message, starts the run and resolves once the message
+   * is durable (the run does not wait for that).
+   */
+  start(request: RunRequest, options?: RunStartOptions): Promise<RunHandle>;
   wait(
     runId: string,
     options?: { timeoutMs?: number; signal?: AbortSignal },

@@ -32,12 +32,14 @@ export async function dispatchRequest(
     replyError(conn, frame.id, refused!);
     return;
   }
+  const after: (() => void)[] = [];
   try {
     const payload = await definition.handler({
       conn: info,
       params: frame.params,
       signal: conn.signal,
       events: deps.hub,
+      afterReply: (fn) => after.push(fn),
     });
     replyOk(conn, frame.id, payload);
   } catch (error) {
@@ -58,5 +60,7 @@ export async function dispatchRequest(
         `method '${frame.method}' failed: internal error; see the gateway log`,
       ),
     );
+  } finally {
+    for (const fn of after) fn();
   }
 }

@@ -103,6 +103,11 @@ export interface MethodContext {
   /** Aborted when the connection closes or the gateway shuts down. */
   readonly signal: AbortSignal;
   readonly events: EventSink;
+  /**
+   * Runs `fn` right after the response was sent (in order with it, before
+   * anything else reaches the connection). Absent outside the WS dispatcher.
+   */
+  readonly afterReply?: (fn: () => void) => void;
 }
 
 /** Answers one request; throw `ProtocolError` for `ok:false`. */

@@ -46,6 +46,10 @@ export class StateDatabase implements Disposable {
   readonly usage: UsageStore;
   #relaxedDepth = 0;
   #deferred: (() => void)[] = [];
+  #wal: Deno.FsFile | undefined;
+  #walSyncWorks = true;
+  #syncing: Promise<void> | undefined;
+  #syncQueued: Promise<void> | undefined;
   #deferTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(db: DatabaseSync, options: { path: string; clock: Clock }) {
@@ -68,6 +72,56 @@ export class StateDatabase implements Disposable {
   transaction<T>(fn: () => T): T {
     if (!this.db.isTransaction) this.flushDeferred();
     return transaction(this.db, fn);
+  }
+
+  /**
+   * Runs `fn` as one commit and makes it durable without blocking the event
+   * loop: the commit skips SQLite's fsync, then the WAL file is synced on
+   * Deno's blocking pool while other work (the agent run this message
+   * starts) goes on. Once `synced` resolves the write survives power loss,
+   * as a `synchronous=FULL` commit would; until then it survives `kill -9`.
+   * Acknowledge the write to its caller only after `synced`.
+   */
+  durably<T>(fn: () => T): { value: T; synced: Promise<void> } {
+    const value = this.relaxed(() => this.transaction(fn));
+    return { value, synced: this.#syncWal() };
+  }
+
+  // One sync at a time; commits made while one runs share the next one (a
+  // sync that started before a commit may not cover it).
+  #syncWal(): Promise<void> {
+    if (this.#syncQueued !== undefined) return this.#syncQueued;
+    const start = (): Promise<void> => {
+      this.#syncQueued = undefined;
+      const run = this.#syncOnce().finally(() => {
+        if (this.#syncing === run) this.#syncing = undefined;
+      });
+      this.#syncing = run;
+      return run;
+    };
+    if (this.#syncing === undefined) return start();
+    const queued = this.#syncing.catch(() => {}).then(start);
+    this.#syncQueued = queued;
+    return queued;
+  }
+
+  async #syncOnce(): Promise<void> {
+    if (this.#walSyncWorks) {
+      try {
+        this.#wal ??= await Deno.open(`${this.path}-wal`, {
+          read: true,
+          write: true,
+        });
+        await this.#wal.syncData();
+        return;
+      } catch {
+        // No usable WAL handle here (platform or file system): checkpoint instead.
+        this.#walSyncWorks = false;
+      }
+    }
+    if (!this.db.isOpen) return;
+    // A checkpoint syncs the WAL, copies it into the database and syncs that.
+    this.db.exec("PRAGMA wal_checkpoint(FULL)");
   }
 
   /**
@@ -141,6 +195,12 @@ export class StateDatabase implements Disposable {
   /** Closes the connection; calling it again does nothing. */
   close(): void {
     this.flushDeferred();
+    try {
+      this.#wal?.close();
+    } catch {
+      // Already closed.
+    }
+    this.#wal = undefined;
     if (this.db.isOpen) this.db.close();
   }
 

@@ -178,3 +178,52 @@ Deno.test("cara chat in a terminal talks to the real gateway and its provider", 
     "user",
   ]);
 });
+
+Deno.test("chat.send and agent answer before their run's first event, even when the provider is done first", async () => {
+  using dir = tempDir();
+  await using peer = startLlmPeer(anthropicWire);
+  await writeConfig(dir.path);
+  await using gateway = await startGateway({
+    env: envFor(dir.path, peer.origin),
+    port: 0,
+  });
+  const client = await operator(gateway.url);
+  await using _client = client;
+  for (const method of ["chat.send", "agent", "chat.send"]) {
+    peer.script({
+      kind: "stream",
+      text: ["quick"],
+      usage: { input: 1, output: 1 },
+    });
+    const id = crypto.randomUUID();
+    client.frames.length = 0;
+    client.sendRaw(JSON.stringify({
+      type: "req",
+      id,
+      method,
+      params: {
+        message: "fast",
+        idempotencyKey: crypto.randomUUID(),
+        sessionKey: "order",
+      },
+    }));
+    const isFinal = (f: Frame) =>
+      f.type === "event" && f.event === "chat" &&
+      (f.payload as { state: string }).state === "final";
+    const deadline = Date.now() + 10_000;
+    while (!client.frames.some(isFinal) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    const order = client.frames.map((f) =>
+      f.type === "res" ? `res:${f.id === id}` : `${f.event}`
+    ).filter((kind) => kind !== "presence" && kind !== "tick");
+    assertEquals(order[0], "res:true", `${method}: ${order.join(", ")}`);
+    assert(order.includes("chat"), `${method}: ${order.join(", ")}`);
+  }
+  const session = gateway.state.sessions.getByKey("order");
+  assertEquals(
+    gateway.state.sessions.messages.list(session!.id, { limit: 10 })
+      .filter((m) => m.role === "user").length,
+    3,
+  );
+});

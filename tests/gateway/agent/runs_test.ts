@@ -181,3 +181,57 @@ Deno.test("createAgentRuns() abortAll() ends every active run", async () => {
     "The run was aborted: gateway stopping",
   );
 });
+
+Deno.test("start() runs the turn while the user message syncs, answers once it is durable, and holds events until released", async () => {
+  await using h = engineHarness();
+  h.peer.push({ steps: [{ text: "pong" }] });
+  let syncDone!: () => void;
+  const durably = h.state.durably.bind(h.state);
+  h.state.durably = (fn) => {
+    const { value, synced } = durably(fn);
+    // A disk that takes its time: the sync ends when the test says so.
+    return {
+      value,
+      synced: synced.then(() => new Promise<void>((r) => (syncDone = r))),
+    };
+  };
+  let answered = false;
+  const started = h.runs.start(
+    { message: "ping", sessionKey: "s", source: "ws" },
+    { holdEvents: true },
+  ).then((handle) => {
+    answered = true;
+    return handle;
+  });
+  const session = () => h.state.sessions.getByKey("s");
+  const stored = () =>
+    session() === undefined ? [] : h.state.sessions.messages
+      .list(session()!.id, { limit: 10 }).map((m) => [m.role, m.content]);
+  const deadline = Date.now() + 10_000;
+  while (stored().length < 2 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  // The turn finished before the message was durable: no answer, no events.
+  assertEquals(stored(), [["user", "ping"], ["assistant", "pong"]]);
+  assertEquals([answered, h.sink.sent.length], [false, 0]);
+  syncDone();
+  const handle = await started;
+  assertEquals(h.sink.sent.length, 0);
+  handle.release!();
+  const chat = h.sink.chat(handle.runId);
+  assertEquals(chat.map((e) => e.state), ["delta", "final"]);
+  assertEquals(chat.map((e) => e.seq), [1, 2]);
+});
+
+Deno.test("start() without holdEvents lets events out as they happen", async () => {
+  await using h = engineHarness();
+  h.peer.push({ steps: [{ text: "pong" }] });
+  const handle = await h.runs.start({
+    message: "ping",
+    sessionKey: "s",
+    source: "ws",
+  });
+  assertEquals(handle.release, undefined);
+  await h.runs.wait(handle.runId, { timeoutMs: 10_000 });
+  assertEquals(h.sink.chat(handle.runId).at(-1)?.state, "final");
+});

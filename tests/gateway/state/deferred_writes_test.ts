@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { DEFER_MS, openDatabase } from "../../../gateway/state/mod.ts";
-import { assert, assertEquals, tempDir } from "../../_helpers.ts";
+import { assert, assertEquals, assertThrows, tempDir } from "../../_helpers.ts";
 import { testDatabase } from "./_helpers.ts";
 
 function storedEvents(path: string): string[] {
@@ -68,4 +68,31 @@ Deno.test("a deferred write that fails is dropped without losing the others", ()
   t.state.flushDeferred();
   assertEquals(storedEvents(t.path), ["before", "after"]);
   assert(!t.state.db.isTransaction);
+});
+
+Deno.test("durably() commits at once and resolves synced once the write is on disk", async () => {
+  using t = testDatabase();
+  const writes = Array.from(
+    { length: 20 },
+    (_, i) =>
+      t.state.durably(() => t.state.audit.append({ event: `write_${i}` })),
+  );
+  // Committed before the sync: another connection already reads them.
+  assertEquals(storedEvents(t.path).length, 20);
+  await Promise.all(writes.map((w) => w.synced));
+  assertEquals(writes.map((w) => typeof w.value), Array(20).fill("number"));
+  assert(!t.state.db.isTransaction);
+});
+
+Deno.test("durably() rolls back and throws when its work throws, syncing nothing", () => {
+  using t = testDatabase();
+  assertThrows(
+    () =>
+      t.state.durably(() => {
+        t.state.audit.append({ event: "half_done" });
+        throw new Error("boom");
+      }),
+    /boom/,
+  );
+  assertEquals(storedEvents(t.path), []);
 });
