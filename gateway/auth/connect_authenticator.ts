@@ -159,9 +159,7 @@ export function createConnectAuthenticator(
         // Its own commit: a pending pairing request must persist when this throws.
         deps.state.relaxed(() => deps.devicePairing.ensure(subject));
       }
-      grant.deviceToken = deps.state.relaxed(() =>
-        deviceToken(request, device, method)
-      );
+      grant.deviceToken = deviceToken(request, device, method);
     }
     onAccepted(grant);
     return grant;

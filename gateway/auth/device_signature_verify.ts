@@ -54,17 +54,23 @@ export class DeviceKeyCache {
     this.#max = max;
   }
 
-  /** The verify key and device id of a raw 32-byte public key. */
-  async get(publicKey: Uint8Array): Promise<DeviceKey> {
-    const id = encodeBase64Url(publicKey);
-    const hit = this.#entries.get(id);
+  /**
+   * The verify key and device id of a public key as the client sent it
+   * (base64url or base64 of 32 bytes); `null` when it is not one.
+   */
+  async get(text: string): Promise<DeviceKey | null> {
+    const hit = this.#entries.get(text);
     if (hit !== undefined) return hit;
+    const publicKey = text.length <= 128 ? decodeBase64Loose(text) : null;
+    if (publicKey === null || publicKey.length !== 32) return null;
+    const id = encodeBase64Url(publicKey);
     const crypto = await (nodeCrypto ??= import("node:crypto"));
     const key = crypto.createPublicKey({
       key: { kty: "OKP", crv: "Ed25519", x: id },
       format: "jwk",
     });
     const entry: DeviceKey = {
+      publicKey: id,
       verify: (signature, message) => {
         try {
           return crypto.verify(null, message, key, signature);
@@ -77,13 +83,15 @@ export class DeviceKeyCache {
     if (this.#entries.size >= this.#max) {
       this.#entries.delete(this.#entries.keys().next().value!);
     }
-    this.#entries.set(id, entry);
+    this.#entries.set(text, entry);
     return entry;
   }
 }
 
 /** A device public key ready to check signatures, and the id it gives. */
 export interface DeviceKey {
+  /** The raw key as base64url without padding (normalised form). */
+  publicKey: string;
   /** Whether `signature` is a valid Ed25519 signature of `message`. */
   verify(signature: Uint8Array, message: Uint8Array): boolean;
   deviceId: string;
@@ -107,19 +115,15 @@ export async function verifyDeviceProof(
 ): Promise<VerifiedDevice> {
   const proof = params.device;
   if (proof === undefined) throw refuse("device identity required");
-  const publicKey = typeof proof.publicKey === "string" &&
-      proof.publicKey.length <= 128
-    ? decodeBase64Loose(proof.publicKey)
-    : null;
-  if (publicKey === null || publicKey.length !== 32) {
-    throw refuse("device public key invalid");
-  }
-  let known: DeviceKey;
+  let known: DeviceKey | null;
   try {
-    known = await (options.keys ?? new DeviceKeyCache(1)).get(publicKey);
+    known = typeof proof.publicKey === "string"
+      ? await (options.keys ?? new DeviceKeyCache(1)).get(proof.publicKey)
+      : null;
   } catch {
-    throw refuse("device public key invalid");
+    known = null;
   }
+  if (known === null) throw refuse("device public key invalid");
   const deviceId = known.deviceId;
   if (proof.id !== deviceId) throw refuse("device identity mismatch");
   if (
@@ -157,5 +161,5 @@ export async function verifyDeviceProof(
   ) {
     throw refuse("device signature invalid");
   }
-  return { deviceId, publicKey: encodeBase64Url(publicKey) };
+  return { deviceId, publicKey: known.publicKey };
 }

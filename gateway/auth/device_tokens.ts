@@ -45,12 +45,14 @@ export class DeviceTokens {
    * The plaintext lives only in memory; each reuse is checked against the
    * stored hash first, so a revoked or expired token is never handed out.
    */
-  #handedOut = new Map<string, IssuedDeviceToken>();
+  #handedOut = new Map<string, IssuedDeviceToken & { tokenHash: string }>();
+  #state: StateDatabase;
 
   constructor(state: StateDatabase, options: { clock?: () => number } = {}) {
     this.#clock = options.clock ?? Date.now;
     this.#tokens = new DeviceTokenStore(state.db, { clock: this.#clock });
     this.#devices = state.devices;
+    this.#state = state;
   }
 
   /** Issues a new token for a paired device (older ones stay valid up to the per-role cap). */
@@ -77,9 +79,11 @@ export class DeviceTokens {
   }
 
   /**
-   * The token to hand a device that connected for `grant`: the one handed
-   * out before when it is still stored, covers the scopes and is younger
-   * than half its life; otherwise a newly issued one.
+   * The token to hand a device that connected for `grant` (its pairing
+   * already checked): the one handed out before when it is still stored,
+   * unexpired, covers the scopes and is younger than half its life;
+   * otherwise a newly issued one, committed without the fsync (a client that
+   * loses it to a power cut pairs with its key again).
    */
   current(
     deviceId: string,
@@ -87,17 +91,22 @@ export class DeviceTokens {
   ): IssuedDeviceToken {
     const key = `${deviceId}\n${grant.role}`;
     const held = this.#handedOut.get(key);
-    if (
-      held !== undefined &&
-      this.#clock() - held.issuedAtMs < DEVICE_TOKEN_TTL_MS / 2 &&
-      this.verify({ deviceId, ...grant, token: held.token }) !== null
-    ) return held;
-    const issued = this.issue(deviceId, grant);
+    if (held !== undefined) {
+      const now = this.#clock();
+      const scopes = now - held.issuedAtMs < DEVICE_TOKEN_TTL_MS / 2
+        ? this.#tokens.scopesOf(held.tokenHash, { deviceId, role: grant.role })
+        : undefined;
+      if (scopes !== undefined && scopesCover(scopes, grant.scopes)) {
+        const { tokenHash: _, ...token } = held;
+        return token;
+      }
+    }
+    const issued = this.#state.relaxed(() => this.issue(deviceId, grant));
     this.#handedOut.delete(key);
     if (this.#handedOut.size >= HANDED_OUT_MAX) {
       this.#handedOut.delete(this.#handedOut.keys().next().value!);
     }
-    this.#handedOut.set(key, issued);
+    this.#handedOut.set(key, { ...issued, tokenHash: sha256Hex(issued.token) });
     return issued;
   }
 

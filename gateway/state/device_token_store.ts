@@ -51,6 +51,7 @@ export class DeviceTokenStore {
   #trimAll: StatementSync;
   #deleteRole: StatementSync;
   #deleteExpired: StatementSync;
+  #scopesOf: StatementSync;
 
   constructor(db: DatabaseSync, options: { clock: () => number }) {
     this.#db = db;
@@ -78,6 +79,10 @@ export class DeviceTokenStore {
     );
     this.#deleteExpired = db.prepare(
       "DELETE FROM device_tokens WHERE expires_at <= ?",
+    );
+    this.#scopesOf = db.prepare(
+      `SELECT scopes FROM device_tokens WHERE token_hash = ? AND device_id = ?
+       AND role = ? AND expires_at > ?`,
     );
   }
 
@@ -128,6 +133,22 @@ export class DeviceTokenStore {
     return Number(
       this.#deleteRole.run({ deviceId, role: role ?? null }).changes,
     );
+  }
+
+  /** The scopes of an unexpired stored token of this device and role, else `undefined`. */
+  scopesOf(
+    tokenHash: string,
+    owner: { deviceId: string; role: string },
+  ): string[] | undefined {
+    const row = this.#scopesOf.get(
+      tokenHash,
+      owner.deviceId,
+      owner.role,
+      this.#clock(),
+    );
+    return row === undefined
+      ? undefined
+      : parseStringArray(text(row, "scopes"));
   }
 
   /** Deletes expired tokens; returns how many. */

@@ -218,13 +218,16 @@ Deno.test("DeviceKeyCache reuses the imported key of a public key and stays with
       "sign",
       "verify",
     ]) as CryptoKeyPair;
-    return new Uint8Array(await crypto.subtle.exportKey("raw", pair.publicKey));
+    return new Uint8Array(await crypto.subtle.exportKey("raw", pair.publicKey))
+      .toBase64({ alphabet: "base64url", omitPadding: true });
   };
   const [a, b, c] = [await raw(), await raw(), await raw()];
   const first = await cache.get(a);
   const again = await cache.get(a);
   assertEquals(first === again, true);
-  assertEquals(first.deviceId.length, 64);
+  assertEquals([first?.deviceId.length, first?.publicKey], [64, a]);
+  assertEquals(await cache.get("not a key"), null);
+  assertEquals(await cache.get("AAAA"), null);
   await cache.get(b);
   await cache.get(c); // evicts a
   assertEquals((await cache.get(a)) === first, false);
