@@ -50,7 +50,9 @@ export class Connection {
   readonly #socket: WsSocket;
   readonly #limits: WsLimits;
   readonly #bucket: TokenBucket;
-  readonly #abort = new AbortController();
+  // Made on first use: most connections never need their signal.
+  #abort: AbortController | undefined;
+  #ended = false;
   readonly #onClosed: ((conn: Connection) => void) | undefined;
   readonly #pending: string[] = [];
   #pendingBytes = 0;
@@ -73,12 +75,16 @@ export class Connection {
 
   /** Aborted when the connection ends. */
   get signal(): AbortSignal {
+    if (this.#abort === undefined) {
+      this.#abort = new AbortController();
+      if (this.#ended) this.#abort.abort(CONNECTION_CLOSED);
+    }
     return this.#abort.signal;
   }
 
   /** Whether the connection has ended. */
   get closed(): boolean {
-    return this.#abort.signal.aborted;
+    return this.#ended;
   }
 
   /** The close code this side chose, if it closed the connection. */
@@ -171,7 +177,8 @@ export class Connection {
     this.#pendingBytes = 0;
     // A shared reason: `abort()` without one builds a DOMException with a stack
     // trace per connection, a tenth of a handshake's CPU time.
-    this.#abort.abort(CONNECTION_CLOSED);
+    this.#ended = true;
+    this.#abort?.abort(CONNECTION_CLOSED);
     this.#onClosed?.(this);
   }
 }

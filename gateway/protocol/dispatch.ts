@@ -37,7 +37,10 @@ export async function dispatchRequest(
     const payload = await definition.handler({
       conn: info,
       params: frame.params,
-      signal: conn.signal,
+      // A getter: the signal is made only for the handlers that use it.
+      get signal() {
+        return conn.signal;
+      },
       events: deps.hub,
       afterReply: (fn) => after.push(fn),
     });
