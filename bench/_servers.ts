@@ -24,15 +24,19 @@ export interface ServerSpec {
 }
 
 /**
- * `cara start --port <port>`, spawned the way cara spawns itself.
- * With `stateDir`, every start reuses that state dir.
+ * `cara start --port <port>`, spawned the way cara spawns itself: from the
+ * sources, or from `mainModule` (the release bundle's `main.js`), run with
+ * the same Deno flags. With `stateDir`, every start reuses that state dir.
  */
 export function caraServer(
-  options: { name?: string; stateDir?: string } = {},
+  options: { name?: string; stateDir?: string; mainModule?: string } = {},
 ): ServerSpec {
+  const self = options.mainModule === undefined
+    ? {}
+    : { mainModule: options.mainModule };
   return {
     name: options.name ?? "cara",
-    commandLine: (port) => selfCommand(["start", "--port", String(port)]),
+    commandLine: (port) => selfCommand(["start", "--port", String(port)], self),
     ...(options.stateDir === undefined ? {} : { stateDir: options.stateDir }),
   };
 }

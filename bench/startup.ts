@@ -1,9 +1,14 @@
 /**
  * Startup benchmark: spawn → first `GET /health` 200, for cara and for a
  * bare Hono server, interleaved in one run so machine noise hits both.
+ * cara is measured as it ships: the release bundle (dist/bundle/main.js,
+ * built first when missing or stale) run with the compiled binary's flags.
  *
  * @module
  */
+import { relative, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { ensureBundle } from "../.github/scripts/bundle.ts";
 import { waitForHealth } from "./_process.ts";
 import {
   bareHonoServer,
@@ -17,7 +22,10 @@ import { summarize, type Summary } from "./_stats.ts";
 export interface StartupOptions {
   /** Measured runs per server (default 10, at least 1). */
   runs?: number;
-  /** The server under test (default: `cara start`). */
+  /**
+   * The server under test. Default: `cara start` from the release bundle,
+   * plus its first starts and, for information, restarts from the sources.
+   */
   subject?: ServerSpec;
   /** The baseline (default: the bare Hono fixture). */
   baseline?: ServerSpec;
@@ -29,16 +37,27 @@ export interface StartupOptions {
 export interface StartupReport {
   bench: "startup";
   runs: number;
+  /** What `cara` ran: the bundled entry and its inputs, or the subject's name. */
+  artifact: string;
   /** Restarts of an installed gateway (the state dir and database exist). */
   cara: Summary | null;
-  /** First starts: each creates its state dir and database. */
+  /** First starts of the same artifact: each creates its state dir and database. */
   cara_first_start: Summary | null;
+  /** Restarts run from the sources (`deno run main.ts`), for information. */
+  cara_sources: Summary | null;
   bare_hono: Summary | null;
   /** cara (restart) median / bare Hono median. */
   ratio: number | null;
   target: 2;
   error?: string;
 }
+
+interface Side {
+  spec: ServerSpec;
+  samples: number[];
+}
+
+const ROOT = resolve(import.meta.dirname ?? ".", "..");
 
 /**
  * Measures startup of the subject and the baseline, one warm-up each first.
@@ -54,18 +73,38 @@ export async function benchStartup(
 ): Promise<StartupReport> {
   const runs = Math.max(1, options.runs ?? 10);
   await using state = await tempStateDir();
-  const sides = [
-    {
-      spec: options.subject ?? caraServer({ stateDir: state.path }),
-      samples: [] as number[],
-    },
-    { spec: options.baseline ?? bareHonoServer(), samples: [] as number[] },
-    {
-      spec: caraServer({ name: "cara_first_start" }),
-      samples: [] as number[],
-    },
-  ];
+  await using sourcesState = await tempStateDir();
   const errors: string[] = [];
+  const side = (spec: ServerSpec): Side => ({ spec, samples: [] });
+  let artifact = options.subject?.name ?? "";
+  let subject: Side | undefined;
+  let firstStart: Side | undefined;
+  let sources: Side | undefined;
+  if (options.subject !== undefined) {
+    subject = side(options.subject);
+  } else {
+    try {
+      const bundle = await ensureBundle();
+      const mainModule = pathToFileURL(bundle.entry).href;
+      artifact = `${
+        relative(ROOT, bundle.entry).replaceAll("\\", "/")
+      } (inputs ${bundle.inputsHash.slice(0, 12)}, ${
+        bundle.built ? "built by this run" : "reused"
+      })`;
+      subject = side(caraServer({ stateDir: state.path, mainModule }));
+      firstStart = side(caraServer({ name: "cara_first_start", mainModule }));
+    } catch (error) {
+      errors.push(`cara: ${messageOf(error)}`);
+      artifact = "dist/bundle/main.js (build failed)";
+    }
+    sources = side(
+      caraServer({ name: "cara_sources", stateDir: sourcesState.path }),
+    );
+  }
+  const baseline = side(options.baseline ?? bareHonoServer());
+  const sides = [subject, baseline, firstStart, sources].filter((s) =>
+    s !== undefined
+  );
   const failed = new Set<string>();
   for (let run = -1; run < runs; run++) {
     // Alternate the order so neither side always runs on a warmer machine.
@@ -81,18 +120,21 @@ export async function benchStartup(
       }
     }
   }
-  const [subject, baseline, firstStart] = sides.map((side) =>
-    side.samples.length === runs ? summarize(side.samples) : null
-  );
-  const ratio = subject && baseline
-    ? Math.round((subject.median_ms / baseline.median_ms) * 100) / 100
+  const summary = (side: Side | undefined) =>
+    side?.samples.length === runs ? summarize(side.samples) : null;
+  const cara = summary(subject);
+  const hono = summary(baseline);
+  const ratio = cara && hono
+    ? Math.round((cara.median_ms / hono.median_ms) * 100) / 100
     : null;
   return {
     bench: "startup",
     runs,
-    cara: subject ?? null,
-    cara_first_start: firstStart ?? null,
-    bare_hono: baseline ?? null,
+    artifact,
+    cara,
+    cara_first_start: summary(firstStart),
+    cara_sources: summary(sources),
+    bare_hono: hono,
     ratio,
     target: 2,
     ...(errors.length > 0 ? { error: errors.join("; ") } : {}),

@@ -1,6 +1,8 @@
 /**
- * How cara spawns itself (plugin hosts, benchmarks, tests), the same way from
- * `deno run main.ts` and from the compiled binary, which takes no Deno flags.
+ * How cara spawns itself (plugin hosts, benchmarks, tests) and finds its entry
+ * modules, the same way from `deno run main.ts`, from the release bundle
+ * (`deno run dist/bundle/main.js`) and from the compiled binary, which takes
+ * no Deno flags.
  *
  * @module
  */
@@ -22,6 +24,28 @@ export interface SelfCommand {
   args: string[];
 }
 
+// This module is cli/self_command.ts in the sources; in the release bundle it
+// is part of a chunk at the bundle's root (.github/scripts/bundle.ts checks
+// that), where each entry sits at its repository path with a .js extension.
+const FROM_SOURCES = import.meta.url.endsWith("/cli/self_command.ts");
+
+/**
+ * The URL of one of cara's entry modules in the build that is running: the
+ * sources or the release bundle, run by `deno run` or compiled (the compiled
+ * binary embeds the bundled entries with `--include`).
+ *
+ * @param path the entry's repository path, e.g. `"plugins/sandbox/worker_entry.ts"`
+ * @example
+ * ```ts
+ * new Worker(entryModuleUrl("plugins/sandbox/worker_entry.ts"), { type: "module" });
+ * ```
+ */
+export function entryModuleUrl(path: string): URL {
+  return FROM_SOURCES
+    ? new URL(`../${path}`, import.meta.url)
+    : new URL(`./${path.replace(/\.ts$/, ".js")}`, import.meta.url);
+}
+
 function isDenoRuntime(execPath: string): boolean {
   const name = execPath.split(/[\\/]/).pop()?.toLowerCase() ?? "";
   return name === "deno" || name === "deno.exe";
@@ -32,7 +56,7 @@ function isDenoRuntime(execPath: string): boolean {
  *
  * @param args arguments after `cara`
  * @param options.execPath defaults to `Deno.execPath()`
- * @param options.mainModule defaults to the entry module `main.ts` next to this repo
+ * @param options.mainModule defaults to the entry module of this build (`main.ts` or the bundled `main.js`)
  * @example
  * ```ts
  * const { command, args } = selfCommand(["start"]);
@@ -45,7 +69,6 @@ export function selfCommand(
 ): SelfCommand {
   const execPath = options.execPath ?? Deno.execPath();
   if (!isDenoRuntime(execPath)) return { command: execPath, args: [...args] };
-  const mainModule = options.mainModule ??
-    new URL("../main.ts", import.meta.url).href;
+  const mainModule = options.mainModule ?? entryModuleUrl("main.ts").href;
   return { command: execPath, args: [...RUN_FLAGS, mainModule, ...args] };
 }

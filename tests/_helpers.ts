@@ -78,12 +78,23 @@ export async function runCaraInProcess(
   return { code, stdout: ctx.stdout(), stderr: ctx.stderr() };
 }
 
-/** Runs `cara <args>` as a child process (the way users run it). */
+/**
+ * Runs `cara <args>` as a child process (the way users run it); `mainModule`
+ * runs another build, e.g. the bundled `main.js`.
+ */
 export async function runCara(
   args: string[],
-  options: { env: Record<string, string>; cwd?: string; stdin?: string },
+  options: {
+    env: Record<string, string>;
+    cwd?: string;
+    stdin?: string;
+    mainModule?: string;
+  },
 ): Promise<CliResult> {
-  const { command, args: fullArgs } = selfCommand(args);
+  const { command, args: fullArgs } = selfCommand(
+    args,
+    options.mainModule === undefined ? {} : { mainModule: options.mainModule },
+  );
   const child = new Deno.Command(command, {
     args: fullArgs,
     env: options.env,

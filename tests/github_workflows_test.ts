@@ -98,18 +98,31 @@ Deno.test("every setup-deno step of both workflows pins Deno 2.9.6", () => {
   }
 });
 
-Deno.test("release.yml builds every target from a v* tag with build info written first", () => {
+Deno.test("release.yml builds every target from a v* tag: build info, then the bundle, then compile", () => {
   const release = readWorkflow("release.yml");
   assertEquals(release.on, { push: { tags: ["v*"] } });
   const build = jobOf(release, "build");
   assertEquals(include(build, "target"), TARGETS);
   assertEquals(include(build, "asset"), ASSETS);
   const written = runIndex(build, ".github/scripts/write_build_info.ts");
+  const bundled = runIndex(build, "deno task build");
   const compiled = runIndex(build, "deno compile");
-  assert(written >= 0 && compiled > written, "build info must precede compile");
+  assert(
+    written >= 0 && bundled > written,
+    "build info must precede the bundle",
+  );
+  assert(compiled > bundled, "the bundle must precede compile");
 });
 
-Deno.test("release.yml compiles with --allow-all, both unstable flags and a target", () => {
+Deno.test("deno task build runs the bundle script that release.yml compiles from", () => {
+  const config = JSON.parse(
+    Deno.readTextFileSync(join(ROOT, "deno.json")),
+  ) as { tasks: Record<string, string> };
+  assert(config.tasks.build?.includes(".github/scripts/bundle.ts"));
+  assert(config.tasks.compile?.includes("dist/bundle/main.js"));
+});
+
+Deno.test("release.yml compiles the bundle with --allow-all, both unstable flags, the Worker entry and a target", () => {
   const compiles = allSteps(readWorkflow("release.yml")).filter((step) =>
     step.run?.includes("deno compile")
   );
@@ -121,12 +134,16 @@ Deno.test("release.yml compiles with --allow-all, both unstable flags and a targ
         "--allow-all",
         "--unstable-worker-options",
         "--unstable-no-legacy-abort",
-        "--include plugins/sandbox/worker_entry.ts",
+        "--include dist/bundle/plugins/sandbox/worker_entry.js",
         "--target",
       ]
     ) {
       assert(line.includes(flag), `compile step lacks ${flag}: ${line}`);
     }
+    assert(
+      line.trimEnd().endsWith(" dist/bundle/main.js"),
+      `compile step must compile dist/bundle/main.js: ${line}`,
+    );
   }
 });
 

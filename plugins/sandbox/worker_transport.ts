@@ -6,13 +6,18 @@
  *
  * @module
  */
+import { entryModuleUrl } from "../../cli/self_command.ts";
 import type { HostFunctions } from "../host/types.ts";
 import type { FromSandbox } from "./messages.ts";
 import { SandboxSession, type SandboxSessionOptions } from "./session.ts";
 
-/** Spawns the sandbox Worker; the caller owns the returned Worker. */
+/**
+ * Spawns the sandbox Worker; the caller owns the returned Worker. Its entry
+ * is found by {@linkcode entryModuleUrl}, so it works from the sources and
+ * from the release bundle, where the entry is bundled on its own.
+ */
 export function spawnSandboxWorker(): Worker {
-  return new Worker(new URL("./worker_entry.ts", import.meta.url), {
+  return new Worker(entryModuleUrl("plugins/sandbox/worker_entry.ts"), {
     type: "module",
     name: "cara-plugin",
     deno: { permissions: "none" },

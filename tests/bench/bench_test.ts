@@ -20,7 +20,9 @@ Deno.test("benchStartup() reports both summaries and their ratio when both sides
     subject: { ...bareHonoServer(), name: "subject" },
   });
   assertEquals(report.bench, "startup");
+  assertEquals(report.artifact, "subject");
   assertEquals(report.cara?.samples, 2);
+  assertEquals([report.cara_first_start, report.cara_sources], [null, null]);
   assertEquals(report.bare_hono?.samples, 2);
   assert(report.ratio !== null && report.ratio > 0);
   assertEquals(report.target, 2);

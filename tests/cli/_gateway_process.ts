@@ -18,12 +18,16 @@ export interface GatewayProcess extends AsyncDisposable {
 
 const LISTENING = /listening on (https?:\/\/[^\s]+) /;
 
-/** Spawns `cara <args>` (e.g. `["start", "--port", "0"]`) and waits (≤ 20 s) for its listening line. */
+/**
+ * Spawns `cara <args>` (e.g. `["start", "--port", "0"]`) and waits (≤ 20 s)
+ * for its listening line; `mainModule` runs another build (the bundle).
+ */
 export async function spawnGateway(
   args: string[],
   env: Record<string, string>,
+  options: { mainModule?: string } = {},
 ): Promise<GatewayProcess> {
-  const { command, args: fullArgs } = selfCommand(args);
+  const { command, args: fullArgs } = selfCommand(args, options);
   const child = new Deno.Command(command, {
     args: fullArgs,
     env,
