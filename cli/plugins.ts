@@ -74,10 +74,11 @@ function hostCommand() {
   return new Command("__host")
     .description("run one plugin sandbox over stdio (internal)")
     .action(async () => {
-      const { runPluginHost } = await import(
+      const { dropPermissions, runPluginHost } = await import(
         "../plugins/sandbox/process_host.ts"
       );
-      await runPluginHost(Deno.stdin.readable, Deno.stdout.writable);
+      dropPermissions();
+      await runPluginHost(Deno.stdin, Deno.stdout);
     });
 }
 

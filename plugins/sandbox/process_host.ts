@@ -1,69 +1,140 @@
 /**
- * The child-process side of an untrusted plugin (`cara plugins __host`):
- * relays JSON lines between its stdin/stdout and a sandbox Worker with
- * permissions "none". Started with a clean environment and a V8 heap cap
- * by process_transport.ts; the gateway SIGKILLs it at the call limit.
+ * The child-process side of an untrusted plugin (`cara plugins __host`).
+ *
+ * Which layer stops what here: the process boundary lets the gateway end a
+ * runaway call with SIGKILL and caps the heap (`--max-old-space-size`, set
+ * by process_transport.ts, with a clean environment); {@linkcode
+ * dropPermissions} leaves the process no file, network, environment,
+ * subprocess, FFI or system access, exactly like a Worker with permissions
+ * "none", before any plugin code is loaded; the sandbox runtime then adds
+ * the WASI deny shims and the memory maximum. The runtime runs on this
+ * process's own thread: a Worker inside it would add a second message hop
+ * to every call and no protection the dropped permissions do not give.
  *
  * @module
  */
 import { decodeLine, encodeLine, type ToSandbox } from "./messages.ts";
-import { spawnSandboxWorker } from "./worker_transport.ts";
+import { serveSandbox } from "./sandbox_runtime.ts";
 
-/** Splits a byte stream into lines (messages never contain "\n"). */
-export async function* readLines(
-  stream: ReadableStream<Uint8Array>,
-): AsyncGenerator<string> {
-  const decoder = new TextDecoder();
-  let parts: string[] = [];
-  for await (const chunk of stream) {
-    let text = decoder.decode(chunk, { stream: true });
-    // Search only the new text: a 16 MB load line arrives in many chunks.
-    for (
-      let newline = text.indexOf("\n");
-      newline >= 0;
-      newline = text.indexOf("\n")
-    ) {
-      parts.push(text.slice(0, newline));
-      yield parts.join("");
-      parts = [];
-      text = text.slice(newline + 1);
+/** Every permission a Deno process can hold. */
+const PERMISSIONS = [
+  "read",
+  "write",
+  "net",
+  "env",
+  "sys",
+  "run",
+  "ffi",
+  "import",
+] as const;
+
+/**
+ * Revokes every permission of this process. Open resources (stdin, stdout)
+ * keep working.
+ *
+ * @throws Error when a permission is still granted afterwards
+ */
+export function dropPermissions(): void {
+  for (const name of PERMISSIONS) Deno.permissions.revokeSync({ name });
+  for (const name of PERMISSIONS) {
+    if (Deno.permissions.querySync({ name }).state === "granted") {
+      throw new Error(
+        `Start the plugin sandbox failed: the "${name}" permission could not be dropped`,
+      );
     }
-    if (text !== "") parts.push(text);
   }
 }
 
 /**
- * Serves one plugin over stdio until stdin closes (the gateway went away).
+ * Calls `onLine` with each line of a byte stream (messages never contain
+ * "\n") until it ends. A plain loop, not an async generator: every call
+ * crosses this path twice.
+ */
+export async function forEachLine(
+  stream: ReadableStream<Uint8Array>,
+  onLine: (line: string) => void,
+): Promise<void> {
+  const decoder = new TextDecoder();
+  const parts: string[] = [];
+  const reader = stream.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      for (
+        const line of splitLines(decoder.decode(value, { stream: true }), parts)
+      ) {
+        onLine(line);
+      }
+    }
+  } finally {
+    reader.releaseLock();
+  }
+}
+
+// Complete lines of `text`, with `parts` holding what came before the first
+// newline and, afterwards, what follows the last one. Only the new text is
+// searched: a 16 MB load line arrives in many chunks.
+function* splitLines(text: string, parts: string[]): Generator<string> {
+  for (
+    let newline = text.indexOf("\n");
+    newline >= 0;
+    newline = text.indexOf("\n")
+  ) {
+    parts.push(text.slice(0, newline));
+    yield parts.join("");
+    parts.length = 0;
+    text = text.slice(newline + 1);
+  }
+  if (text !== "") parts.push(text);
+}
+
+/** Where the host reads the gateway's messages (Deno.stdin fits). */
+export interface HostInput {
+  read(buffer: Uint8Array): Promise<number | null>;
+}
+
+/** Where the host writes its answers (Deno.stdout fits). */
+export interface HostOutput {
+  write(bytes: Uint8Array): Promise<number>;
+}
+
+/**
+ * Serves one plugin until `input` ends (the gateway went away). Reads and
+ * writes raw bytes: stream machinery on this path costs a third of a call.
  *
  * @example
  * ```ts
- * await runPluginHost(Deno.stdin.readable, Deno.stdout.writable);
+ * dropPermissions();
+ * await runPluginHost(Deno.stdin, Deno.stdout);
  * ```
  */
 export async function runPluginHost(
-  input: ReadableStream<Uint8Array>,
-  output: WritableStream<Uint8Array>,
+  input: HostInput,
+  output: HostOutput,
 ): Promise<void> {
-  const writer = output.getWriter();
   const encoder = new TextEncoder();
-  const worker = spawnSandboxWorker();
   let writing = Promise.resolve();
-  worker.onmessage = (event) => {
-    const line = encoder.encode(encodeLine(event.data));
-    writing = writing.then(() => writer.write(line));
-  };
-  worker.onerror = (event) => {
-    event.preventDefault();
-    worker.terminate();
-    input.cancel().catch(() => {});
-  };
-  try {
-    for await (const line of readLines(input)) {
-      if (line.trim() !== "") worker.postMessage(decodeLine<ToSandbox>(line));
+  const handle = serveSandbox((message) => {
+    const bytes = encoder.encode(encodeLine(message));
+    writing = writing.then(() => writeAll(output, bytes));
+  });
+  const decoder = new TextDecoder();
+  const buffer = new Uint8Array(64 * 1024);
+  const parts: string[] = [];
+  for (;;) {
+    const read = await input.read(buffer);
+    if (read === null) break;
+    const text = decoder.decode(buffer.subarray(0, read), { stream: true });
+    for (const line of splitLines(text, parts)) {
+      if (line.trim() !== "") void handle(decodeLine<ToSandbox>(line));
     }
-  } finally {
-    worker.terminate();
-    await writing.catch(() => {});
-    writer.releaseLock();
+  }
+  await writing.catch(() => {});
+}
+
+async function writeAll(output: HostOutput, bytes: Uint8Array): Promise<void> {
+  for (let offset = 0; offset < bytes.length;) {
+    offset += await output.write(bytes.subarray(offset));
   }
 }

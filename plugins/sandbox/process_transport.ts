@@ -11,7 +11,7 @@
 import { selfCommand } from "../../cli/self_command.ts";
 import type { HostFunctions } from "../host/types.ts";
 import { decodeLine, encodeLine, type FromSandbox } from "./messages.ts";
-import { readLines } from "./process_host.ts";
+import { forEachLine } from "./process_host.ts";
 import { SandboxSession, type SandboxSessionOptions } from "./session.ts";
 
 /** The hidden command that runs {@linkcode runPluginHost}. */
@@ -67,11 +67,9 @@ export function processSession(
     host,
     options,
   );
-  (async () => {
-    for await (const line of readLines(child.stdout)) {
-      if (line.trim() !== "") session.receive(decodeLine<FromSandbox>(line));
-    }
-  })().catch(() => {});
+  forEachLine(child.stdout, (line) => {
+    if (line.trim() !== "") session.receive(decodeLine<FromSandbox>(line));
+  }).catch(() => {});
   child.status.then((status) => {
     writer.close().catch(() => {});
     const how = status.signal
