@@ -72,13 +72,28 @@ function witCommand(ctx: CliContext) {
 /** `cara plugins __host`: the child process of an untrusted plugin. */
 function hostCommand() {
   return new Command("__host")
-    .description("run one plugin sandbox over stdio (internal)")
-    .action(async () => {
+    .description("run one plugin sandbox over stdio or a socket (internal)")
+    .option("--socket <path>", "the gateway's Unix socket for this plugin")
+    .action(async (options) => {
       const { dropPermissions, runPluginHost } = await import(
         "../plugins/sandbox/process_host.ts"
       );
+      if (options.socket === undefined) {
+        dropPermissions();
+        return await runPluginHost(Deno.stdin, Deno.stdout);
+      }
+      const { PLUGIN_NONCE_ENV } = await import(
+        "../plugins/sandbox/process_transport.ts"
+      );
+      const nonce = Deno.env.get(PLUGIN_NONCE_ENV) ?? "";
+      const conn = await Deno.connect({
+        transport: "unix",
+        path: options.socket,
+      });
+      await conn.write(new TextEncoder().encode(`${nonce}\n`));
+      // The open socket keeps working; nothing else will.
       dropPermissions();
-      await runPluginHost(Deno.stdin, Deno.stdout);
+      await runPluginHost(conn, conn);
     });
 }
 

@@ -13,6 +13,12 @@
  *
  * @module
  */
+import {
+  type ByteReader,
+  type ByteWriter,
+  LineWriter,
+  readLines,
+} from "./line_channel.ts";
 import { decodeLine, encodeLine, type ToSandbox } from "./messages.ts";
 import { serveSandbox } from "./sandbox_runtime.ts";
 
@@ -46,62 +52,7 @@ export function dropPermissions(): void {
 }
 
 /**
- * Calls `onLine` with each line of a byte stream (messages never contain
- * "\n") until it ends. A plain loop, not an async generator: every call
- * crosses this path twice.
- */
-export async function forEachLine(
-  stream: ReadableStream<Uint8Array>,
-  onLine: (line: string) => void,
-): Promise<void> {
-  const decoder = new TextDecoder();
-  const parts: string[] = [];
-  const reader = stream.getReader();
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return;
-      for (
-        const line of splitLines(decoder.decode(value, { stream: true }), parts)
-      ) {
-        onLine(line);
-      }
-    }
-  } finally {
-    reader.releaseLock();
-  }
-}
-
-// Complete lines of `text`, with `parts` holding what came before the first
-// newline and, afterwards, what follows the last one. Only the new text is
-// searched: a 16 MB load line arrives in many chunks.
-function* splitLines(text: string, parts: string[]): Generator<string> {
-  for (
-    let newline = text.indexOf("\n");
-    newline >= 0;
-    newline = text.indexOf("\n")
-  ) {
-    parts.push(text.slice(0, newline));
-    yield parts.join("");
-    parts.length = 0;
-    text = text.slice(newline + 1);
-  }
-  if (text !== "") parts.push(text);
-}
-
-/** Where the host reads the gateway's messages (Deno.stdin fits). */
-export interface HostInput {
-  read(buffer: Uint8Array): Promise<number | null>;
-}
-
-/** Where the host writes its answers (Deno.stdout fits). */
-export interface HostOutput {
-  write(bytes: Uint8Array): Promise<number>;
-}
-
-/**
- * Serves one plugin until `input` ends (the gateway went away). Reads and
- * writes raw bytes: stream machinery on this path costs a third of a call.
+ * Serves one plugin until `input` ends (the gateway went away).
  *
  * @example
  * ```ts
@@ -110,31 +61,15 @@ export interface HostOutput {
  * ```
  */
 export async function runPluginHost(
-  input: HostInput,
-  output: HostOutput,
+  input: ByteReader,
+  output: ByteWriter,
 ): Promise<void> {
-  const encoder = new TextEncoder();
-  let writing = Promise.resolve();
+  const writer = new LineWriter(output);
   const handle = serveSandbox((message) => {
-    const bytes = encoder.encode(encodeLine(message));
-    writing = writing.then(() => writeAll(output, bytes));
+    writer.write(encodeLine(message)).catch(() => {});
   });
-  const decoder = new TextDecoder();
-  const buffer = new Uint8Array(64 * 1024);
-  const parts: string[] = [];
-  for (;;) {
-    const read = await input.read(buffer);
-    if (read === null) break;
-    const text = decoder.decode(buffer.subarray(0, read), { stream: true });
-    for (const line of splitLines(text, parts)) {
-      if (line.trim() !== "") void handle(decodeLine<ToSandbox>(line));
-    }
-  }
-  await writing.catch(() => {});
-}
-
-async function writeAll(output: HostOutput, bytes: Uint8Array): Promise<void> {
-  for (let offset = 0; offset < bytes.length;) {
-    offset += await output.write(bytes.subarray(offset));
-  }
+  await readLines(input, (line) => {
+    if (line.trim() !== "") void handle(decodeLine<ToSandbox>(line));
+  });
+  await writer.drained();
 }

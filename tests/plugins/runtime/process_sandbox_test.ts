@@ -39,3 +39,59 @@ Deno.test("processSession() SIGKILLs the child at the call limit when the plugin
   const again = await session.call("service", "health", []).catch((e) => e);
   assert(again instanceof PluginCrashError);
 });
+
+Deno.test("processSession() also runs over the child's stdio where there are no Unix sockets", async () => {
+  const host = recordingHost();
+  const session = processSession(host, {
+    callTimeoutMs: 5_000,
+    channel: "stdio",
+  });
+  try {
+    await session.load(await fixture("log"), 1024);
+    await session.call("service", "start", []);
+    assertEquals(await session.call("service", "health", []), {
+      ok: true,
+      value: true,
+    });
+    assertEquals(host.logs, ["info hello"]);
+  } finally {
+    session.close();
+  }
+});
+
+Deno.test({
+  name:
+    "processSession() refuses a process on its socket that does not send the child's nonce",
+  ignore: Deno.build.os === "windows",
+  async fn() {
+    // Stands in for `cara`: connects to the socket it is given, claims to be
+    // the plugin with a made-up nonce, and waits.
+    const impostor = new URL("./_socket_impostor.ts", import.meta.url);
+    const script = await Deno.makeTempFile({ suffix: ".sh" });
+    try {
+      await Deno.writeTextFile(
+        script,
+        `#!/bin/sh\nexec "${Deno.execPath()}" run --allow-all "${impostor.href}" "$@"\n`,
+      );
+      await Deno.chmod(script, 0o700);
+      const session = processSession(recordingHost(), {
+        callTimeoutMs: 5_000,
+        execPath: script,
+      });
+      try {
+        const started = performance.now();
+        const error = await session.load(await fixture("log"), 1024).catch((
+          e,
+        ) => e);
+        assert(error instanceof PluginCrashError, String(error));
+        // Turned away and killed at once, not left to time out.
+        assertEquals(error.code, "plugin_crashed", error.message);
+        assert(performance.now() - started < 4_000);
+      } finally {
+        session.close();
+      }
+    } finally {
+      await Deno.remove(script);
+    }
+  },
+});
