@@ -10,6 +10,13 @@ import { basename, dirname, join } from "node:path";
 export interface AtomicWriteOptions {
   /** File mode of the new file; default 0o600 (owner only). */
   mode?: number;
+  /**
+   * Flush the new file to disk before the rename (default `true`). Only a
+   * file that means nothing after a crash (the daemon's pid file) skips it:
+   * readers still see the old or the new file, never a partial one, but a
+   * power loss may leave it empty.
+   */
+  durable?: boolean;
 }
 
 /**
@@ -42,7 +49,7 @@ export async function writeFileAtomic(
       while (written < bytes.length) {
         written += await file.write(bytes.subarray(written));
       }
-      await file.sync();
+      if (options.durable !== false) await file.sync();
     } finally {
       file.close();
     }

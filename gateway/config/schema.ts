@@ -84,8 +84,9 @@ export const KNOWN_TOP_LEVEL_KEYS: readonly string[] = [
   ...LOOSE_SECTIONS,
 ];
 
+const looseSection = looseObject().optional();
 const looseShape = Object.fromEntries(
-  LOOSE_SECTIONS.map((key) => [key, looseObject().optional()]),
+  LOOSE_SECTIONS.map((key) => [key, looseSection]),
 ) as Record<
   (typeof LOOSE_SECTIONS)[number],
   z.ZodOptional<ReturnType<typeof looseObject>>

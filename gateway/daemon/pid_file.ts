@@ -20,14 +20,19 @@ export interface PidRecord {
   startedAt: string | null;
 }
 
-/** Writes `<stateDir>/daemon.pid` atomically (temp file + rename, mode 0600). */
+/**
+ * Writes `<stateDir>/daemon.pid` atomically (temp file + rename, mode 0600).
+ * Not flushed to disk: after a crash the file is stale whatever it holds
+ * (an unreadable one counts as no daemon), and the flush cost every start
+ * several milliseconds.
+ */
 export async function writePidFile(
   stateDir: string,
   record: { pid: number; startedAt: Date },
 ): Promise<string> {
   const path = join(stateDir, PID_FILE);
   const text = `${record.pid}\nstarted=${record.startedAt.toISOString()}\n`;
-  await writeFileAtomic(path, text);
+  await writeFileAtomic(path, text, { durable: false });
   return path;
 }
 
