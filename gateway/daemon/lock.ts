@@ -30,6 +30,9 @@ export interface AcquireDaemonLockOptions {
 
 /**
  * Takes the daemon lock of `stateDir` without blocking and writes `daemon.pid`.
+ * The file operations are synchronous: this is a step of `cara start` before
+ * the gateway serves, and each of them would otherwise cost a round trip
+ * through the runtime's I/O threads.
  *
  * @throws {CaraError} `daemon_running` when another process holds the lock,
  *   `daemon_lock_unsafe` when the lock file is a symlink or not a file
@@ -42,10 +45,10 @@ export async function acquireDaemonLock(
   stateDir: string,
   options: AcquireDaemonLockOptions = {},
 ): Promise<DaemonLock> {
-  await Deno.mkdir(stateDir, { recursive: true, mode: 0o700 });
+  Deno.mkdirSync(stateDir, { recursive: true, mode: 0o700 });
   const lockPath = join(stateDir, LOCK_FILE);
-  await refuseUnsafeLockFile(lockPath);
-  const file = await Deno.open(lockPath, {
+  refuseUnsafeLockFile(lockPath);
+  const file = Deno.openSync(lockPath, {
     read: true,
     write: true,
     create: true,
@@ -53,7 +56,7 @@ export async function acquireDaemonLock(
   });
   let locked = false;
   try {
-    locked = await file.tryLock(true);
+    locked = file.tryLockSync(true);
     if (!locked) {
       const holder = await readPidFile(stateDir);
       const who = holder ? `pid ${holder.pid}` : "pid unknown";
@@ -64,7 +67,7 @@ export async function acquireDaemonLock(
     }
     // A pid file without the lock is stale by definition: overwrite it.
     const startedAt = (options.now ?? (() => new Date()))();
-    const pidPath = await writePidFile(stateDir, { pid: Deno.pid, startedAt });
+    const pidPath = writePidFile(stateDir, { pid: Deno.pid, startedAt });
     return heldLock(file, { stateDir, lockPath, pidPath });
   } catch (error) {
     if (locked) await file.unlock().catch(() => {});
@@ -97,10 +100,10 @@ function heldLock(
   };
 }
 
-async function refuseUnsafeLockFile(lockPath: string): Promise<void> {
+function refuseUnsafeLockFile(lockPath: string): void {
   let info: Deno.FileInfo;
   try {
-    info = await Deno.lstat(lockPath);
+    info = Deno.lstatSync(lockPath);
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return;
     throw error;

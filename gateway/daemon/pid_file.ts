@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { writeFileAtomic } from "../config/atomic_write.ts";
+import { writeFileAtomicSync } from "../config/atomic_write.ts";
 import { join } from "node:path";
 
 /** The pid file name inside the state dir. */
@@ -21,18 +21,19 @@ export interface PidRecord {
 }
 
 /**
- * Writes `<stateDir>/daemon.pid` atomically (temp file + rename, mode 0600).
+ * Writes `<stateDir>/daemon.pid` atomically (temp file + rename, mode 0600),
+ * synchronously: it is a step of `cara start` before the gateway serves.
  * Not flushed to disk: after a crash the file is stale whatever it holds
  * (an unreadable one counts as no daemon), and the flush cost every start
  * several milliseconds.
  */
-export async function writePidFile(
+export function writePidFile(
   stateDir: string,
   record: { pid: number; startedAt: Date },
-): Promise<string> {
+): string {
   const path = join(stateDir, PID_FILE);
   const text = `${record.pid}\nstarted=${record.startedAt.toISOString()}\n`;
-  await writeFileAtomic(path, text, { durable: false });
+  writeFileAtomicSync(path, text, { durable: false });
   return path;
 }
 
