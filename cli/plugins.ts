@@ -70,7 +70,7 @@ function witCommand(ctx: CliContext) {
 }
 
 /** `cara plugins __host`: the child process of an untrusted plugin. */
-function hostCommand() {
+function hostCommand(ctx: CliContext) {
   return new Command("__host")
     .description("run one plugin sandbox over stdio or a socket (internal)")
     .option("--socket <path>", "the gateway's Unix socket for this plugin")
@@ -85,7 +85,7 @@ function hostCommand() {
       const { PLUGIN_NONCE_ENV } = await import(
         "../plugins/sandbox/process_transport.ts"
       );
-      const nonce = Deno.env.get(PLUGIN_NONCE_ENV) ?? "";
+      const nonce = ctx.env[PLUGIN_NONCE_ENV] ?? "";
       const conn = await Deno.connect({
         transport: "unix",
         path: options.socket,
@@ -323,5 +323,5 @@ Examples:
     .addCommand(installCommand(ctx, "install"))
     .addCommand(installCommand(ctx, "update"))
     .addCommand(witCommand(ctx))
-    .addCommand(hostCommand(), { hidden: true });
+    .addCommand(hostCommand(ctx), { hidden: true });
 }

@@ -25,7 +25,7 @@ const SOURCE_EXTENSIONS = /\.(ts|tsx|mts|js|mjs)$/;
 const EXIT_ALLOWED = ["main.ts"];
 const ENV_ALLOWED = ["cli/context.ts", "gateway/start_gateway.ts"];
 // Files whose dynamic import() loads a data:/blob: URL they built.
-const DYNAMIC_IMPORT_HELPERS: string[] = ["plugins/sandbox/worker_entry.ts"];
+const DYNAMIC_IMPORT_HELPERS: string[] = ["plugins/sandbox/sandbox_runtime.ts"];
 const META_SOURCES = new Set(["url", "dirname", "filename", "resolve"]);
 const READ_CALLS = new Set([
   "fetch",

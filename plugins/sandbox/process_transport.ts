@@ -113,7 +113,15 @@ export function processSession(
       // already exited
     }
   };
-  let session: SandboxSession;
+  // `writer` is made below; nothing is sent before this function returns.
+  const session = new SandboxSession(
+    {
+      send: (message) => void writer.write(encodeLine(message)).catch(() => {}),
+      kill,
+    },
+    host,
+    options,
+  );
   const receive = (line: string) => {
     if (line.trim() !== "") session.receive(decodeLine<FromSandbox>(line));
   };
@@ -134,14 +142,6 @@ export function processSession(
     };
   }
   const writer = new LineWriter(output);
-  session = new SandboxSession(
-    {
-      send: (message) => void writer.write(encodeLine(message)).catch(() => {}),
-      kill,
-    },
-    host,
-    options,
-  );
   child.status.then((status) => {
     closeOutput();
     const how = status.signal
