@@ -77,7 +77,7 @@ export class Connection {
   get signal(): AbortSignal {
     if (this.#abort === undefined) {
       this.#abort = new AbortController();
-      if (this.#ended) this.#abort.abort(CONNECTION_CLOSED);
+      if (this.#ended) this.#abort.abort(closedReason());
     }
     return this.#abort.signal;
   }
@@ -178,15 +178,20 @@ export class Connection {
     // A shared reason: `abort()` without one builds a DOMException with a stack
     // trace per connection, a tenth of a handshake's CPU time.
     this.#ended = true;
-    this.#abort?.abort(CONNECTION_CLOSED);
+    this.#abort?.abort(closedReason());
     this.#onClosed?.(this);
   }
 }
 
-const CONNECTION_CLOSED = new DOMException(
-  "the connection closed",
-  "AbortError",
-);
+// Made on first use: the first DOMException of a process builds its stack
+// trace machinery, a few ms that start-up need not pay.
+let connectionClosed: DOMException | undefined;
+function closedReason(): DOMException {
+  return connectionClosed ??= new DOMException(
+    "the connection closed",
+    "AbortError",
+  );
+}
 
 function truncateReason(reason: string): string {
   const bytes = new TextEncoder().encode(reason);
