@@ -4,6 +4,8 @@
  *
  * @module
  */
+import { pathToFileURL } from "node:url";
+import { ensureBundle } from "../.github/scripts/bundle.ts";
 import { RUN_FLAGS, selfCommand } from "../cli/self_command.ts";
 import {
   type CommandLine,
@@ -21,6 +23,15 @@ export interface ServerSpec {
    * gateway); without it each start gets a new, empty one (a first start).
    */
   stateDir?: string;
+}
+
+/**
+ * The entry module of cara as it ships (the release bundle's `main.js`),
+ * built first when missing or stale, as a file URL.
+ */
+export async function releaseMainModule(): Promise<string> {
+  const bundle = await ensureBundle();
+  return pathToFileURL(bundle.entry).href;
 }
 
 /**

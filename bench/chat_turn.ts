@@ -11,6 +11,7 @@
  */
 import { selfCommand } from "../cli/self_command.ts";
 import { freePort, spawnServer, waitForHealth } from "./_process.ts";
+import { releaseMainModule } from "./_servers.ts";
 import { readRssMib } from "./_rss.ts";
 import { startAnthropicFake } from "./fixtures/anthropic_fake.ts";
 import {
@@ -46,7 +47,7 @@ export async function benchChatTurn(
     targets: { overhead_p50_us: 2000, overhead_p99_us: 10000, rss_mib: 100 },
   };
   try {
-    // The gateway exactly as users run it: `cara start` in its own process
+    // The gateway exactly as users run it: `cara start` (the release bundle) in its own process
     // (so the RSS is the gateway's alone), talking to a zero-latency fake of
     // the Anthropic Messages API served from this process.
     const dir = await Deno.makeTempDir({ prefix: "cara-bench-chat-" });
@@ -63,8 +64,10 @@ export async function benchChatTurn(
       }`,
     );
     const port = freePort();
+    // cara as it ships: the release bundle.
+    const mainModule = await releaseMainModule();
     await using gateway = spawnServer(
-      selfCommand(["start", "--port", String(port), "-q"]),
+      selfCommand(["start", "--port", String(port), "-q"], { mainModule }),
       {
         port,
         env: {

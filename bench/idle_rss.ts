@@ -9,6 +9,7 @@ import { readRssMib } from "./_rss.ts";
 import {
   bareHonoServer,
   caraServer,
+  releaseMainModule,
   type ServerSpec,
   startServer,
 } from "./_servers.ts";
@@ -46,8 +47,10 @@ export async function benchIdleRss(
   options: IdleRssOptions = {},
 ): Promise<IdleRssReport> {
   const idleMs = options.idleMs ?? 10_000;
+  // cara as it ships: the release bundle.
   const specs = [
-    options.subject ?? caraServer(),
+    options.subject ??
+      caraServer({ mainModule: await releaseMainModule() }),
     options.baseline ?? bareHonoServer(),
   ];
   const started = specs.map((spec) => startServer(spec));
