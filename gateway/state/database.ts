@@ -24,6 +24,15 @@ export interface OpenDatabaseOptions {
   clock?: Clock;
 }
 
+/**
+ * WAL pages after which a commit checkpoints on the spot (SQLite's default
+ * is 1000). Normally the idle checkpoint gets there first.
+ */
+export const WAL_AUTOCHECKPOINT_PAGES = 10_000;
+
+/** Quiet time after the last write before the WAL is checkpointed. */
+export const CHECKPOINT_IDLE_MS = 500;
+
 /** The longest a deferred bookkeeping write waits before its commit. */
 export const DEFER_MS = 50;
 
@@ -50,6 +59,8 @@ export class StateDatabase implements Disposable {
   #walSyncWorks = true;
   #syncing: Promise<void> | undefined;
   #syncQueued: Promise<void> | undefined;
+  #lastWriteAt = 0;
+  #checkpointTimer: ReturnType<typeof setTimeout> | undefined;
   #deferTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(db: DatabaseSync, options: { path: string; clock: Clock }) {
@@ -70,8 +81,34 @@ export class StateDatabase implements Disposable {
    * nested). Deferred writes commit first, so writes keep their order.
    */
   transaction<T>(fn: () => T): T {
-    if (!this.db.isTransaction) this.flushDeferred();
+    if (this.db.isTransaction) return transaction(this.db, fn);
+    this.flushDeferred();
+    this.#wrote();
     return transaction(this.db, fn);
+  }
+
+  // Copying the WAL into the database (and syncing both) takes milliseconds:
+  // it runs once writes have paused, not inside the commit of a request.
+  #wrote(): void {
+    this.#lastWriteAt = performance.now();
+    if (this.#checkpointTimer !== undefined) return;
+    const check = () => {
+      const quiet = performance.now() - this.#lastWriteAt;
+      if (quiet < CHECKPOINT_IDLE_MS) {
+        this.#checkpointTimer = setTimeout(check, CHECKPOINT_IDLE_MS - quiet);
+        Deno.unrefTimer(this.#checkpointTimer);
+        return;
+      }
+      this.#checkpointTimer = undefined;
+      if (!this.db.isOpen || this.db.isTransaction) return;
+      try {
+        this.db.exec("PRAGMA wal_checkpoint(PASSIVE)");
+      } catch {
+        // Busy or failing: the next commit past the threshold checkpoints.
+      }
+    };
+    this.#checkpointTimer = setTimeout(check, CHECKPOINT_IDLE_MS);
+    Deno.unrefTimer(this.#checkpointTimer);
   }
 
   /**
@@ -151,6 +188,7 @@ export class StateDatabase implements Disposable {
     if (this.#deferred.length === 0 || !this.db.isOpen) return;
     const writes = this.#deferred;
     this.#deferred = [];
+    this.#wrote();
     clearTimeout(this.#deferTimer);
     this.#deferTimer = undefined;
     const runAll = () => {
@@ -195,6 +233,8 @@ export class StateDatabase implements Disposable {
   /** Closes the connection; calling it again does nothing. */
   close(): void {
     this.flushDeferred();
+    clearTimeout(this.#checkpointTimer);
+    this.#checkpointTimer = undefined;
     try {
       this.#wal?.close();
     } catch {
@@ -243,6 +283,7 @@ function configure(db: DatabaseSync, path: string): void {
   }
   db.exec("PRAGMA synchronous = FULL");
   db.exec("PRAGMA foreign_keys = ON");
+  db.exec(`PRAGMA wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
 }
 
 /**

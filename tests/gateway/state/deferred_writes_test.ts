@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { DEFER_MS, openDatabase } from "../../../gateway/state/mod.ts";
+import { CHECKPOINT_IDLE_MS } from "../../../gateway/state/database.ts";
 import { assert, assertEquals, assertThrows, tempDir } from "../../_helpers.ts";
 import { testDatabase } from "./_helpers.ts";
 
@@ -95,4 +96,19 @@ Deno.test("durably() rolls back and throws when its work throws, syncing nothing
     /boom/,
   );
   assertEquals(storedEvents(t.path), []);
+});
+
+Deno.test("the WAL is copied into the database once writes pause, not inside a commit", async () => {
+  using t = testDatabase();
+  const size = () => Deno.statSync(t.path).size;
+  const before = size();
+  for (let i = 0; i < 300; i++) {
+    t.state.transaction(() =>
+      t.state.audit.append({ event: "grow", data: { i, pad: "x".repeat(500) } })
+    );
+  }
+  // Committed to the WAL only: the database file has not grown yet.
+  assertEquals(size(), before);
+  await new Promise((resolve) => setTimeout(resolve, CHECKPOINT_IDLE_MS * 3));
+  assert(size() > before, `${size()} <= ${before}`);
 });
