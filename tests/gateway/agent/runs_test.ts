@@ -186,14 +186,12 @@ Deno.test("start() runs the turn while the user message syncs, answers once it i
   await using h = engineHarness();
   h.peer.push({ steps: [{ text: "pong" }] });
   let syncDone!: () => void;
+  const diskDone = new Promise<void>((resolve) => (syncDone = resolve));
   const durably = h.state.durably.bind(h.state);
   h.state.durably = (fn) => {
     const { value, synced } = durably(fn);
     // A disk that takes its time: the sync ends when the test says so.
-    return {
-      value,
-      synced: synced.then(() => new Promise<void>((r) => (syncDone = r))),
-    };
+    return { value, synced: synced.then(() => diskDone) };
   };
   let answered = false;
   const started = h.runs.start(
