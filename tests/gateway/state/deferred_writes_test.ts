@@ -19,7 +19,7 @@ Deno.test("defer() queues a write until flushDeferred() commits it", () => {
   assertEquals(storedEvents(t.path), ["auth_success"]);
 });
 
-Deno.test("defer() commits on its own within DEFER_MS", async () => {
+Deno.test("defer() commits on its own, without a flush, about DEFER_MS later", async () => {
   using t = testDatabase();
   t.state.defer(() => t.state.audit.append({ event: "auth_success" }));
   assertEquals(storedEvents(t.path), []);
