@@ -28,7 +28,16 @@ function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
  * ```
  */
 export function secretsEqual(presented: string, expected: string): boolean {
-  return equalBytes(digest(presented), digest(expected));
+  return equalBytes(digest(presented), expectedDigest(expected));
+}
+
+// The configured secret is the same on every request: hash it once.
+let lastExpected: { text: string; digest: Uint8Array } | undefined;
+function expectedDigest(text: string): Uint8Array {
+  if (lastExpected?.text !== text) {
+    lastExpected = { text, digest: digest(text) };
+  }
+  return lastExpected.digest;
 }
 
 /** Lowercase hex SHA-256 of the UTF-8 text (how tokens are stored). */
