@@ -124,7 +124,7 @@ export class DevicePairing {
       throw new ConnectRefused("invalid_request", "device identity mismatch");
     }
     if (
-      !this.#store.rolesOf(device.deviceId).includes(subject.role) ||
+      !device.roles.includes(subject.role) ||
       !scopesCover(device.scopes, subject.scopes)
     ) return false;
     this.#refresh(device, subject);

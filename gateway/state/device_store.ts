@@ -19,6 +19,8 @@ export interface DeviceRecord {
   platform: string | null;
   clientId: string | null;
   role: string;
+  /** Every role the device was approved for, its primary `role` first. */
+  roles: string[];
   scopes: string[];
   /** Hex SHA-256 of the device token; the token itself is never stored. */
   tokenHash: string | null;
@@ -71,6 +73,9 @@ function toDevice(row: Row): DeviceRecord {
     platform: textOrNull(row, "platform"),
     clientId: textOrNull(row, "client_id"),
     role: text(row, "role"),
+    roles: [
+      ...new Set([text(row, "role"), ...parseStringArray(text(row, "roles"))]),
+    ],
     scopes: parseStringArray(text(row, "scopes")),
     tokenHash: textOrNull(row, "token_hash"),
     pairedAt: num(row, "paired_at"),

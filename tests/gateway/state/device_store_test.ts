@@ -45,6 +45,7 @@ Deno.test("DeviceStore.upsert() pairs a new device with every field and the cloc
     platform: "linux",
     clientId: "cli",
     role: "operator",
+    roles: ["operator"],
     scopes: ["operator.read", "operator.write"],
     tokenHash: input.tokenHash ?? null,
     pairedAt: T0,
