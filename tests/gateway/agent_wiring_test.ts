@@ -38,6 +38,11 @@ async function writeConfig(dir: string): Promise<void> {
   );
 }
 
+function isChatFinal(frame: Frame): boolean {
+  return frame.type === "event" && frame.event === "chat" &&
+    (frame.payload as { state: string }).state === "final";
+}
+
 async function operator(url: string): Promise<TestClient> {
   const client = new TestClient(`${url.replace("http", "ws")}/ws`);
   await client.event("connect.challenge");
@@ -75,11 +80,7 @@ Deno.test("chat.send streams a real provider answer through the wired gateway an
     stream: true,
   });
   assertEquals(sent.ok, true, JSON.stringify(sent));
-  const final = await client.next(
-    (f: Frame) =>
-      f.type === "event" && f.event === "chat" &&
-      (f.payload as { state: string }).state === "final",
-  );
+  const final = await client.next(isChatFinal);
   assertEquals(
     (final.payload as { message: string }).message,
     "Hello from the fake",
@@ -207,11 +208,8 @@ Deno.test("chat.send and agent answer before their run's first event, even when 
         sessionKey: "order",
       },
     }));
-    const isFinal = (f: Frame) =>
-      f.type === "event" && f.event === "chat" &&
-      (f.payload as { state: string }).state === "final";
     const deadline = Date.now() + 10_000;
-    while (!client.frames.some(isFinal) && Date.now() < deadline) {
+    while (!client.frames.some(isChatFinal) && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
     const order = client.frames.map((f) =>

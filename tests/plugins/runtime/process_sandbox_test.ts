@@ -5,24 +5,34 @@ import { fixtureCache, recordingHost } from "./_fixtures.ts";
 
 const fixture = fixtureCache();
 
-Deno.test("processSession() runs exports and host calls across the process boundary", async () => {
-  const host = recordingHost();
-  const session = processSession(host, { callTimeoutMs: 5_000 });
-  try {
-    await session.load(await fixture("log"), 1024);
-    assertEquals(await session.call("service", "start", []), {
-      ok: true,
-      value: undefined,
+for (
+  const channel of [
+    { name: "a Unix socket", option: "socket" },
+    { name: "the child's stdio (no Unix sockets)", option: "stdio" },
+  ] as const
+) {
+  Deno.test(`processSession() runs exports and host calls across the process boundary over ${channel.name}`, async () => {
+    const host = recordingHost();
+    const session = processSession(host, {
+      callTimeoutMs: 5_000,
+      channel: channel.option,
     });
-    assertEquals(await session.call("service", "health", []), {
-      ok: true,
-      value: true,
-    });
-    assertEquals(host.logs, ["info hello"]);
-  } finally {
-    session.close();
-  }
-});
+    try {
+      await session.load(await fixture("log"), 1024);
+      assertEquals(await session.call("service", "start", []), {
+        ok: true,
+        value: undefined,
+      });
+      assertEquals(await session.call("service", "health", []), {
+        ok: true,
+        value: true,
+      });
+      assertEquals(host.logs, ["info hello"]);
+    } finally {
+      session.close();
+    }
+  });
+}
 
 Deno.test("processSession() SIGKILLs the child at the call limit when the plugin loops forever", async () => {
   const session = processSession(recordingHost(), { callTimeoutMs: 500 });
@@ -38,25 +48,6 @@ Deno.test("processSession() SIGKILLs the child at the call limit when the plugin
   // The session is dead once the process is gone.
   const again = await session.call("service", "health", []).catch((e) => e);
   assert(again instanceof PluginCrashError);
-});
-
-Deno.test("processSession() also runs over the child's stdio where there are no Unix sockets", async () => {
-  const host = recordingHost();
-  const session = processSession(host, {
-    callTimeoutMs: 5_000,
-    channel: "stdio",
-  });
-  try {
-    await session.load(await fixture("log"), 1024);
-    await session.call("service", "start", []);
-    assertEquals(await session.call("service", "health", []), {
-      ok: true,
-      value: true,
-    });
-    assertEquals(host.logs, ["info hello"]);
-  } finally {
-    session.close();
-  }
 });
 
 Deno.test({
