@@ -179,6 +179,7 @@ export async function startGateway(
       routes: protocol.routes,
     });
     const server = await serveGateway(app, {
+      loopbackUpgrades: protocol.loopbackUpgrades,
       hostname,
       port: options.port ?? config.gateway.port,
       logger,

@@ -38,4 +38,4 @@ export type {
   SessionDeps,
   SnapshotState,
 } from "./session_deps.ts";
-export { wsRoute } from "./ws_route.ts";
+export { wsRoute, type WsUpgrade, wsUpgrade } from "./ws_route.ts";

@@ -40,7 +40,39 @@ function handshakeHeaders(raw: Headers): Headers {
 }
 
 /**
- * Builds the Hono handler for `GET /ws`.
+ * Serves a WebSocket upgrade request from `remoteIp`: a refusal as plain
+ * HTTP when the hub is full, else the 101 that starts a session.
+ */
+export type WsUpgrade = (request: Request, remoteIp: string) => Response;
+
+/**
+ * Builds the upgrade handler of `GET /ws` (the request must carry
+ * `Upgrade: websocket`).
+ */
+export function wsUpgrade(deps: SessionDeps): WsUpgrade {
+  return function upgrade(request, remoteIp) {
+    const refusal = deps.hub.refusal(remoteIp);
+    if (refusal !== null) {
+      deps.logger.info("ws connection refused", {
+        remoteIp,
+        reason: refusal.message,
+      });
+      return Response.json({
+        ok: false,
+        error: `Open WebSocket connection failed: ${refusal.message}`,
+      }, { status: refusal.status, headers: { "Retry-After": "5" } });
+    }
+    const headers = handshakeHeaders(request.headers);
+    return upgradeToSession(
+      request,
+      (socket) => openSession(socket, deps, { remoteIp, headers }),
+    );
+  };
+}
+
+/**
+ * Builds the Hono handler for `GET /ws`: 426 without an upgrade, else
+ * {@linkcode wsUpgrade}.
  *
  * @example
  * ```ts
@@ -49,6 +81,7 @@ function handshakeHeaders(raw: Headers): Headers {
  */
 export function wsRoute(
   deps: SessionDeps,
+  upgrade: WsUpgrade = wsUpgrade(deps),
 ): (c: Context<GatewayEnv>) => Response {
   return function ws(c) {
     if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
@@ -58,26 +91,6 @@ export function wsRoute(
           "Open WebSocket connection failed: this endpoint needs a WebSocket upgrade; connect with a WebSocket client",
       }, 426);
     }
-    const remoteIp = remoteAddress(c) ?? "unknown";
-    const refusal = deps.hub.refusal(remoteIp);
-    if (refusal !== null) {
-      deps.logger.info("ws connection refused", {
-        remoteIp,
-        reason: refusal.message,
-      });
-      return c.json(
-        {
-          ok: false,
-          error: `Open WebSocket connection failed: ${refusal.message}`,
-        },
-        refusal.status,
-        { "Retry-After": "5" },
-      );
-    }
-    const headers = handshakeHeaders(c.req.raw.headers);
-    return upgradeToSession(
-      c.req.raw,
-      (socket) => openSession(socket, deps, { remoteIp, headers }),
-    );
+    return upgrade(c.req.raw, remoteAddress(c) ?? "unknown");
   };
 }

@@ -7,6 +7,7 @@
  */
 import type { Logger } from "../logs/logger.ts";
 import type { GatewayBindings } from "./client_address.ts";
+import { isLoopbackIp } from "../net/loopback.ts";
 import { listenError } from "./listen_error.ts";
 
 /** Anything that answers a request given its peer info (a Hono app). */
@@ -29,6 +30,21 @@ export interface ServeGatewayOptions {
   onListen?: (server: { hostname: string; port: number; url: string }) => void;
   /** How long shutdown waits for in-flight requests before forcing (default 10 s). */
   drainTimeoutMs?: number;
+  /**
+   * WebSocket upgrade handlers by exact path for loopback peers, served
+   * before the app: a local client's connect skips the HTTP middleware
+   * (exempt for loopback anyway). Other peers go through the app as usual.
+   */
+  loopbackUpgrades?: Readonly<
+    Record<string, (request: Request, remoteIp: string) => Response>
+  >;
+}
+
+function pathOf(url: string): string {
+  const start = url.indexOf("/", url.indexOf("//") + 2);
+  if (start < 0) return "/";
+  const query = url.indexOf("?", start);
+  return url.slice(start, query < 0 ? undefined : query);
 }
 
 /** A listening gateway. */
@@ -68,10 +84,20 @@ export function serveGateway(
   const inFlight = new Set<(response: Response) => void>();
   const force = new AbortController();
 
+  const upgrades = options.loopbackUpgrades;
+
   function handler(
     request: Request,
     info: Deno.ServeHandlerInfo,
-  ): Promise<Response> {
+  ): Response | Promise<Response> {
+    if (upgrades !== undefined && info.remoteAddr.transport === "tcp") {
+      const ip = info.remoteAddr.hostname;
+      const upgrade = upgrades[pathOf(request.url)];
+      if (
+        upgrade !== undefined && isLoopbackIp(ip) &&
+        request.headers.get("upgrade")?.toLowerCase() === "websocket"
+      ) return upgrade(request, ip);
+    }
     return new Promise((resolve) => {
       const settle = (response: Response) => {
         inFlight.delete(settle);

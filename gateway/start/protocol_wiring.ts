@@ -27,8 +27,11 @@ import type { Logger } from "../logs/logger.ts";
 import {
   ConnectionHub,
   MethodRegistry,
+  type SessionDeps,
   wsLimits,
   wsRoute,
+  type WsUpgrade,
+  wsUpgrade,
 } from "../protocol/mod.ts";
 import type { GatewayEnv } from "../server/client_address.ts";
 import type { GatewayMetrics } from "../server/gateway_metrics.ts";
@@ -71,6 +74,8 @@ export interface ProtocolWiringOptions {
 export interface ProtocolWiring {
   /** WebSocket endpoints, mounted ahead of the HTTP middleware. */
   upgrades: Record<string, (c: Context<GatewayEnv>) => Response>;
+  /** The same endpoints for loopback peers, served before the HTTP app. */
+  loopbackUpgrades: Record<string, WsUpgrade>;
   routes(app: Hono<GatewayEnv>): void;
   hub: ConnectionHub;
   editor: ConfigEditor;
@@ -178,7 +183,7 @@ export function wireProtocol(options: ProtocolWiringOptions): ProtocolWiring {
     ...auth,
     ...(options.lookup === undefined ? {} : { lookup: options.lookup }),
   });
-  const ws = wsRoute({
+  const sessionDeps: SessionDeps = {
     hub,
     registry,
     authenticate,
@@ -195,11 +200,14 @@ export function wireProtocol(options: ProtocolWiringOptions): ProtocolWiring {
     }),
     onConnected: (conn) => presence.connected(conn),
     onDisconnected: (conn) => presence.disconnected(conn),
-  });
+  };
+  const upgrade = wsUpgrade(sessionDeps);
+  const ws = wsRoute(sessionDeps, upgrade);
   const startedAtMs = Date.now() - options.uptimeMs();
   const hooksPath = config().gateway.hooks.path;
   return {
     upgrades: { "/ws": ws },
+    loopbackUpgrades: { "/ws": upgrade },
     routes(app) {
       // Answers 426 to a plain GET: the upgrade itself is served by `upgrades`.
       app.get("/ws", ws);

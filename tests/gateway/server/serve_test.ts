@@ -224,3 +224,51 @@ Deno.test("serveGateway() shuts down when its signal aborts", async () => {
     Deno.connect({ hostname: "127.0.0.1", port: server.port })
   );
 });
+
+function nonLoopbackIpv4(): string | undefined {
+  return Deno.networkInterfaces().find((i) =>
+    i.family === "IPv4" && !i.address.startsWith("127.")
+  )?.address;
+}
+
+async function upgradeStatus(url: string): Promise<string> {
+  const res = await fetch(url, {
+    headers: { upgrade: "websocket", connection: "Upgrade" },
+  });
+  return `${res.status} ${await res.text()}`;
+}
+
+Deno.test({
+  name:
+    "serveGateway() serves loopbackUpgrades before the app for loopback peers only",
+  ignore: nonLoopbackIpv4() === undefined,
+  async fn() {
+    const { app, logger } = testApp({
+      routes: (app) => app.get("/ws", (c) => c.text("through the app")),
+    });
+    const seen: string[] = [];
+    const server = await serveGateway(app, {
+      hostname: "0.0.0.0",
+      port: 0,
+      logger,
+      loopbackUpgrades: {
+        "/ws": (_request, ip) => {
+          seen.push(ip);
+          return new Response("fast path");
+        },
+      },
+    });
+    try {
+      const loopback = `http://127.0.0.1:${server.port}/ws`;
+      assertEquals(await upgradeStatus(loopback), "200 fast path");
+      assertEquals(await upgradeStatus(`${loopback}?x=1`), "200 fast path");
+      // A plain GET is the app's, and so is every request from elsewhere.
+      assertEquals(await (await fetch(loopback)).text(), "through the app");
+      const remote = `http://${nonLoopbackIpv4()}:${server.port}/ws`;
+      assertEquals(await upgradeStatus(remote), "200 through the app");
+      assertEquals(seen, ["127.0.0.1", "127.0.0.1"]);
+    } finally {
+      await server.shutdown();
+    }
+  },
+});
