@@ -89,9 +89,11 @@ export class LineWriter {
     this.#output = Promise.resolve(output);
   }
 
-  /** Queues `line` (without its "\n"); resolves once written. */
+  /** Queues `line` (its "\n" added when missing); resolves once written. */
   write(line: string): Promise<void> {
-    const bytes = this.#encoder.encode(`${line}\n`);
+    const bytes = this.#encoder.encode(
+      line.endsWith("\n") ? line : `${line}\n`,
+    );
     const next = this.#writing.then(async () => {
       const output = await this.#output;
       for (let offset = 0; offset < bytes.length;) {
