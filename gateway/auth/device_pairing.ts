@@ -251,7 +251,10 @@ export class DevicePairing {
       });
     }
     const at = this.#clock();
-    this.#state.defer(() => this.#state.devices.touch(device.deviceId, at));
+    this.#state.defer(
+      () => this.#state.devices.touch(device.deviceId, at),
+      `device-seen:${device.deviceId}`,
+    );
   }
 
   #request(subject: PairingSubject, isRepair: boolean): DevicePairingRequest {

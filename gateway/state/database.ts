@@ -54,7 +54,7 @@ export class StateDatabase implements Disposable {
   readonly sessions: SessionStore;
   readonly usage: UsageStore;
   #relaxedDepth = 0;
-  #deferred: (() => void)[] = [];
+  #deferred = new Map<unknown, () => void>();
   #wal: Deno.FsFile | undefined;
   #walSyncWorks = true;
   #syncing: Promise<void> | undefined;
@@ -167,10 +167,12 @@ export class StateDatabase implements Disposable {
    * meanwhile, in one {@linkcode relaxed} transaction: a burst of connects
    * costs one commit instead of one each. A crash loses at most the writes
    * of that window. Reads that must see them call {@linkcode flushDeferred};
-   * closing the database commits them.
+   * closing the database commits them. A write queued under a `key` replaces
+   * the one queued under that key before (a device seen twice is seen once).
+   * Keep each write to one statement: a failing one is dropped on its own.
    */
-  defer(write: () => void): void {
-    this.#deferred.push(write);
+  defer(write: () => void, key?: string): void {
+    this.#deferred.set(key ?? Symbol(), write);
     if (this.#deferTimer !== undefined) return;
     const timer = setTimeout(() => {
       this.#deferTimer = undefined;
@@ -185,16 +187,17 @@ export class StateDatabase implements Disposable {
    * taking the others with it: a full disk must not refuse connects.
    */
   flushDeferred(): void {
-    if (this.#deferred.length === 0 || !this.db.isOpen) return;
-    const writes = this.#deferred;
-    this.#deferred = [];
+    if (this.#deferred.size === 0 || !this.db.isOpen) return;
+    const writes = [...this.#deferred.values()];
+    this.#deferred.clear();
     this.#wrote();
     clearTimeout(this.#deferTimer);
     this.#deferTimer = undefined;
     const runAll = () => {
       for (const write of writes) {
         try {
-          transaction(this.db, write);
+          // A failing statement undoes only itself; the transaction goes on.
+          write();
         } catch {
           // Dropped; see above.
         }

@@ -120,3 +120,16 @@ Deno.test("the WAL is copied into the database once writes pause, not inside a c
   }
   assert(size() > before, `${size()} <= ${before}`);
 });
+
+Deno.test("defer() keeps only the last write queued under a key", () => {
+  using t = testDatabase();
+  for (const n of [1, 2, 3]) {
+    t.state.defer(
+      () => t.state.audit.append({ event: `seen_${n}` }),
+      "device-seen:a",
+    );
+  }
+  t.state.defer(() => t.state.audit.append({ event: "other" }));
+  t.state.flushDeferred();
+  assertEquals(storedEvents(t.path), ["seen_3", "other"]);
+});
