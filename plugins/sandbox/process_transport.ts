@@ -100,6 +100,8 @@ export function processSession(
     clearEnv: true,
     env: {
       DENO_V8_FLAGS: `--max-old-space-size=${options.heapMiB ?? 256}`,
+      // A dropped permission is refused outright, never asked for.
+      DENO_NO_PROMPT: "1",
       ...(socket === null ? {} : { [PLUGIN_NONCE_ENV]: nonce }),
     },
     stdin: socket === null ? "piped" : "null",
