@@ -39,6 +39,8 @@ export function anthropicProvider(settings: ProviderSettings): Provider {
       baseURL: settings.baseUrl,
       maxRetries: 0,
       logLevel: "off",
+      // cara records no traces: skip the SDK's span bookkeeping on each call.
+      openTelemetry: false,
       defaultHeaders: settings.headers ?? {},
     });
   });
