@@ -195,7 +195,7 @@ export class MessageStore {
       now: this.#clock(),
     };
     return transaction(this.#db, () => {
-      const before = this.#revOf(input.sessionId);
+      const before = this.#revIfKept(input.sessionId);
       const next = this.#nextSeq.get({ id: input.sessionId, now: values.now });
       if (next === undefined) {
         throw new CaraError(
@@ -227,7 +227,7 @@ export class MessageStore {
       const owner = this.#sessionOf.get(id);
       if (owner === undefined) return false;
       const sessionId = text(owner, "session_id");
-      const before = this.#revOf(sessionId);
+      const before = this.#revIfKept(sessionId);
       const now = this.#clock();
       const incomplete = options.incomplete === true;
       this.#update.run(checked, incomplete ? 1 : 0, now, id);
@@ -297,6 +297,11 @@ export class MessageStore {
   #revOf(sessionId: string): number | undefined {
     const row = this.#rev.get(sessionId);
     return row === undefined ? undefined : num(row, "history_rev");
+  }
+
+  // Only a kept copy needs the rev from before a write.
+  #revIfKept(sessionId: string): number | undefined {
+    return this.#kept.has(sessionId) ? this.#revOf(sessionId) : undefined;
   }
 
   #keep(sessionId: string, kept: Kept): void {
