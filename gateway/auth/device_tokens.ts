@@ -26,6 +26,11 @@ export interface IssuedDeviceToken {
 /** Plaintext tokens kept in memory for reuse (the oldest go first). */
 const HANDED_OUT_MAX = 1024;
 
+/** The key of a device's tokens in memory; a device's keys share the prefix `${deviceId}\n`. */
+function handedOutKey(deviceId: string, role = ""): string {
+  return `${deviceId}\n${role}`;
+}
+
 /** What a presented token must match. */
 export interface DeviceTokenCheck {
   deviceId: string;
@@ -89,7 +94,7 @@ export class DeviceTokens {
     deviceId: string,
     grant: { role: string; scopes: readonly string[] },
   ): IssuedDeviceToken {
-    const key = `${deviceId}\n${grant.role}`;
+    const key = handedOutKey(deviceId, grant.role);
     const held = this.#handedOut.get(key);
     if (held !== undefined) {
       const now = this.#clock();
@@ -121,12 +126,12 @@ export class DeviceTokens {
 
   /** Revokes the tokens of a device (one role or all); returns how many. */
   revoke(deviceId: string, role?: string): number {
-    for (const key of this.#handedOut.keys()) {
-      if (
-        key === `${deviceId}\n${role}` ||
-        (role === undefined && key.startsWith(`${deviceId}\n`))
-      ) {
-        this.#handedOut.delete(key);
+    if (role !== undefined) {
+      this.#handedOut.delete(handedOutKey(deviceId, role));
+    } else {
+      const prefix = handedOutKey(deviceId);
+      for (const key of this.#handedOut.keys()) {
+        if (key.startsWith(prefix)) this.#handedOut.delete(key);
       }
     }
     return this.#tokens.revoke(deviceId, role);
