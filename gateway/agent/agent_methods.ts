@@ -7,14 +7,14 @@
  * @module
  */
 import { ProtocolError } from "../protocol/errors.ts";
-import type { MethodDefinition } from "../protocol/types.ts";
+import type { MethodContext, MethodDefinition } from "../protocol/types.ts";
 import type { SessionStore } from "../state/mod.ts";
 import { agentProfile } from "./agent_profile.ts";
 import { asProtocolError, MethodParams } from "./method_params.ts";
 import { MAX_RUN_MESSAGE_CHARS } from "./run_prepare.ts";
 import { type AgentRunService, RunWaitTimeout } from "./runs.ts";
 import type { CaraConfig } from "../config/schema.ts";
-import type { RunRequest } from "./types.ts";
+import type { RunHandle, RunRequest } from "./types.ts";
 
 /** Collaborators of {@linkcode agentMethods}. */
 export interface AgentMethodsDeps {
@@ -65,6 +65,17 @@ function runRequest(
  */
 export function agentMethods(deps: AgentMethodsDeps): MethodDefinition[] {
   const { runs, sessions } = deps;
+  // The run's events wait for this method's response, when there is one.
+  async function startAnswered(
+    request: RunRequest,
+    afterReply: MethodContext["afterReply"],
+  ): Promise<RunHandle> {
+    const handle = await runs.start(request, {
+      holdEvents: afterReply !== undefined,
+    });
+    if (handle.release !== undefined) afterReply?.(handle.release);
+    return handle;
+  }
   const requestOf = (p: MethodParams, connId: string) =>
     runRequest(p, {
       config: deps.config(),
@@ -78,10 +89,10 @@ export function agentMethods(deps: AgentMethodsDeps): MethodDefinition[] {
       p.text("idempotencyKey", 256);
       const streaming = p.flag("stream") ?? true;
       p.flag("deliver");
-      const handle = await runs.start(requestOf(p, conn.connId), {
-        holdEvents: afterReply !== undefined,
-      });
-      if (handle.release !== undefined) afterReply?.(handle.release);
+      const handle = await startAnswered(
+        requestOf(p, conn.connId),
+        afterReply,
+      );
       if (handle.duplicate) {
         return {
           runId: handle.runId,
@@ -134,10 +145,7 @@ export function agentMethods(deps: AgentMethodsDeps): MethodDefinition[] {
       }
       if (p.flag("triggerAgent") !== false) {
         try {
-          const handle = await runs.start(request, {
-            holdEvents: afterReply !== undefined,
-          });
-          if (handle.release !== undefined) afterReply?.(handle.release);
+          const handle = await startAnswered(request, afterReply);
           return {
             runId: handle.runId,
             messageId: handle.messageId ?? null,
