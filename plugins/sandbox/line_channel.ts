@@ -89,11 +89,9 @@ export class LineWriter {
     this.#output = Promise.resolve(output);
   }
 
-  /** Queues `line` (its "\n" added when missing); resolves once written. */
+  /** Queues `line` (ending in "\n", as `encodeLine` makes it); resolves once written. */
   write(line: string): Promise<void> {
-    const bytes = this.#encoder.encode(
-      line.endsWith("\n") ? line : `${line}\n`,
-    );
+    const bytes = this.#encoder.encode(line);
     const next = this.#writing.then(async () => {
       const output = await this.#output;
       for (let offset = 0; offset < bytes.length;) {
