@@ -34,8 +34,14 @@ export interface WatchConfigOptions {
 }
 
 /**
- * Watches the directories of the config files (editors replace files by
- * rename) until `signal` aborts.
+ * Watches the config files until `signal` aborts.
+ *
+ * Each file that exists is watched itself, not its directory: the state
+ * database usually sits next to the config, and a directory watch would wake
+ * the gateway on every one of its writes. Editors save by renaming a new file
+ * over the old one, which ends a watch on the old file, so the watch is set
+ * up again after every change. A file that does not exist yet is found
+ * through its directory.
  *
  * @throws {ConfigError} kind `read` when a config directory cannot be watched
  * @example
@@ -58,68 +64,101 @@ export async function watchConfig(options: WatchConfigOptions): Promise<void> {
     last = [options.loadedHash ?? "missing", ...last.split(",").slice(1)]
       .join(",");
   }
-  let catchUp = options.loadedHash !== undefined;
-  while (!signal.aborted) {
-    const dirs = [...new Set(files.map((file) => dirname(resolve(file))))];
-    const watched = await watchedNames(files);
-    let watcher: Deno.FsWatcher;
+  let watcher: Deno.FsWatcher | undefined;
+  // Closing the current watcher makes the loop below set up a new one.
+  const rearm = () => {
     try {
-      watcher = Deno.watchFs(dirs, { recursive: false });
+      watcher?.close();
+    } catch {
+      // Already closed.
+    }
+  };
+  signal.addEventListener("abort", rearm, { once: true });
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let pending = Promise.resolve();
+  const reload = async () => {
+    const current = await fingerprint(files);
+    if (current === last || signal.aborted) return;
+    last = current;
+    try {
+      const loaded = await loadConfig({ path, env, keyring });
+      if (signal.aborted) return;
+      const before = files.join("\n");
+      files = loaded.files.length > 0 ? loaded.files : [path];
+      await options.onReload(loaded);
+      if (files.join("\n") !== before) rearm(); // includes changed
     } catch (error) {
-      const failure = new ConfigError(
-        "read",
-        `Cannot watch config "${path}": ${
-          error instanceof Error ? error.message : String(error)
-        }`,
-        { path, cause: error },
-      );
-      if (files.length === 1) throw failure;
-      // An include's directory vanished: keep watching the config itself.
-      options.onError(failure);
-      files = [path];
-      continue;
+      if (!signal.aborted) options.onError(error);
     }
-    const close = () => watcher.close();
-    signal.addEventListener("abort", close, { once: true });
-    // An abort during the awaits above fired before the listener existed.
-    if (signal.aborted) close();
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    let pending = Promise.resolve();
-    const reload = async () => {
-      const current = await fingerprint(files);
-      if (current === last || signal.aborted) return;
-      last = current;
-      try {
-        const loaded = await loadConfig({ path, env, keyring });
-        if (signal.aborted) return;
-        const before = dirs.join("\n");
-        files = loaded.files.length > 0 ? loaded.files : [path];
-        await options.onReload(loaded);
-        const after = [...new Set(files.map((file) => dirname(resolve(file))))]
-          .join("\n");
-        if (after !== before) close(); // reopen over the new set of directories
-      } catch (error) {
-        if (!signal.aborted) options.onError(error);
-      }
-    };
-    if (catchUp) {
-      catchUp = false;
+  };
+  const scheduleReload = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
       pending = pending.then(reload);
-    }
-    try {
-      for await (const event of watcher) {
-        if (!event.paths.some((p) => watched.has(resolve(p)))) continue;
-        clearTimeout(timer);
-        timer = setTimeout(() => {
-          pending = pending.then(reload);
-        }, options.debounceMs ?? 300);
+    }, options.debounceMs ?? 300);
+  };
+  // An edit made between the caller's load and this watch is reloaded too.
+  if (options.loadedHash !== undefined) pending = pending.then(reload);
+  try {
+    while (!signal.aborted) {
+      const targets = await watchTargets(files);
+      if (signal.aborted) break;
+      try {
+        watcher = Deno.watchFs(targets.paths, { recursive: false });
+      } catch (error) {
+        const failure = new ConfigError(
+          "read",
+          `Cannot watch config "${path}": ${
+            error instanceof Error ? error.message : String(error)
+          }`,
+          { path, cause: error },
+        );
+        if (files.length === 1) throw failure;
+        // An include's directory vanished: keep watching the config itself.
+        options.onError(failure);
+        files = [path];
+        continue;
       }
-    } finally {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", close);
-      await pending;
+      for await (const event of watcher) {
+        if (!event.paths.some((p) => targets.names.has(resolve(p)))) continue;
+        scheduleReload();
+        // The file may have been replaced (or created): watch what is there now.
+        rearm();
+      }
     }
+  } finally {
+    clearTimeout(timer);
+    signal.removeEventListener("abort", rearm);
+    rearm();
+    await pending;
   }
+}
+
+/** What {@linkcode watchTargets} found to watch. */
+export interface WatchTargets {
+  /** Each file that exists, and the directory of each one that does not. */
+  paths: string[];
+  /** The files' names (given and canonical) that count as a change. */
+  names: Set<string>;
+}
+
+/**
+ * The paths to watch for `files`: a file that exists is watched itself, one
+ * that does not through its directory (so its creation is seen).
+ */
+export async function watchTargets(
+  files: readonly string[],
+): Promise<WatchTargets> {
+  const paths = new Set<string>();
+  for (const file of files) {
+    const absolute = resolve(file);
+    const exists = await Deno.stat(absolute).then(
+      (info) => info.isFile,
+      () => false,
+    );
+    paths.add(exists ? absolute : dirname(absolute));
+  }
+  return { paths: [...paths], names: await watchedNames(files) };
 }
 
 /** Both the given and the canonical spelling of each file (e.g. macOS /tmp). */

@@ -7,7 +7,7 @@ import {
 } from "../../_helpers.ts";
 import { ConfigError } from "../../../gateway/config/errors.ts";
 import type { LoadedConfig } from "../../../gateway/config/load.ts";
-import { watchConfig } from "../../../gateway/config/watch.ts";
+import { watchConfig, watchTargets } from "../../../gateway/config/watch.ts";
 import { writeFiles } from "./_helpers.ts";
 
 /** Collects watcher callbacks and lets a test wait for the next one. */
@@ -166,4 +166,74 @@ Deno.test("watchConfig() ends when aborted while it is still setting up (a stop 
     clearTimeout(timer);
     assertEquals(ended, true, `still watching after an abort at turn ${i}`);
   }
+});
+
+Deno.test("watchConfig() keeps reloading across repeated rename-over saves and in-place writes", async () => {
+  using dir = tempDir();
+  const path = join(dir.path, "carapace.json5");
+  writeFiles(dir.path, { "carapace.json5": `{ gateway: { port: 1000 } }` });
+  const stop = new AbortController();
+  const seen = recorder();
+  const done = watchConfig({
+    path,
+    env: isolatedEnv(dir.path),
+    debounceMs: 50,
+    signal: stop.signal,
+    ...seen,
+  });
+  try {
+    await settle();
+    for (const port of [1001, 1002, 1003]) {
+      writeFiles(dir.path, { "save.tmp": `{ gateway: { port: ${port} } }` });
+      Deno.renameSync(join(dir.path, "save.tmp"), path);
+      await seen.next(port - 1000);
+      assertEquals(
+        (seen.events[port - 1001] as LoadedConfig).config.gateway.port,
+        port,
+      );
+    }
+    Deno.writeTextFileSync(path, `{ gateway: { port: 1004 } }`);
+    await seen.next(4);
+    assertEquals((seen.events[3] as LoadedConfig).config.gateway.port, 1004);
+  } finally {
+    stop.abort();
+    await done;
+  }
+});
+
+Deno.test("watchConfig() loads a config file created after it started, then follows edits to it", async () => {
+  using dir = tempDir();
+  const path = join(dir.path, "carapace.json5");
+  const stop = new AbortController();
+  const seen = recorder();
+  const done = watchConfig({
+    path,
+    env: isolatedEnv(dir.path),
+    debounceMs: 50,
+    signal: stop.signal,
+    ...seen,
+  });
+  try {
+    await settle();
+    Deno.writeTextFileSync(path, `{ gateway: { port: 4000 } }`);
+    await seen.next(1);
+    assertEquals((seen.events[0] as LoadedConfig).config.gateway.port, 4000);
+    await settle();
+    Deno.writeTextFileSync(path, `{ gateway: { port: 4001 } }`);
+    await seen.next(2);
+    assertEquals((seen.events[1] as LoadedConfig).config.gateway.port, 4001);
+  } finally {
+    stop.abort();
+    await done;
+  }
+});
+
+Deno.test("watchTargets() watches an existing config file itself, so writes to its neighbours (the state database) are not watched; a missing one through its directory", async () => {
+  using dir = tempDir();
+  const path = join(dir.path, "carapace.json5");
+  const include = join(dir.path, "inc", "later.json5");
+  writeFiles(dir.path, { "carapace.json5": "{}", "inc/other.json5": "{}" });
+  const targets = await watchTargets([path, include]);
+  assertEquals(targets.paths, [path, join(dir.path, "inc")]);
+  assertEquals(targets.names.has(path) && targets.names.has(include), true);
 });
