@@ -106,6 +106,8 @@ interface Kept {
   messages: ChatMessage[];
   /** Whether these are all of the session's messages. */
   complete: boolean;
+  /** The content characters of `messages`. */
+  chars: number;
 }
 
 /**
@@ -134,16 +136,18 @@ export class MessageStore {
   constructor(db: DatabaseSync, options: { clock: () => number }) {
     this.#db = db;
     this.#clock = options.clock;
+    // The rev it returns is the one from before this write: the triggers
+    // change it when the message row is written, after this statement.
     this.#nextSeq = db.prepare(
       `UPDATE sessions SET last_seq = last_seq + 1,
          message_count = message_count + 1, updated_at = :now, last_activity_at = :now
-       WHERE id = :id RETURNING last_seq`,
+       WHERE id = :id RETURNING last_seq, history_rev`,
     );
     this.#insert = db.prepare(
       `INSERT INTO messages (id, session_id, seq, role, content, tool_call_id,
          tool_name, tokens, incomplete, metadata, created_at, updated_at)
        VALUES (:id, :sessionId, :seq, :role, :content, :toolCallId,
-         :toolName, :tokens, :incomplete, :metadata, :now, :now) RETURNING *`,
+         :toolName, :tokens, :incomplete, :metadata, :now, :now)`,
     );
     this.#update = db.prepare(
       "UPDATE messages SET content = ?, incomplete = ?, updated_at = ? WHERE id = ?",
@@ -160,7 +164,8 @@ export class MessageStore {
     );
     this.#rev = db.prepare("SELECT history_rev FROM sessions WHERE id = ?");
     this.#sessionOf = db.prepare(
-      "SELECT session_id FROM messages WHERE id = ?",
+      `SELECT m.session_id, s.history_rev FROM messages m
+       JOIN sessions s ON s.id = m.session_id WHERE m.id = ?`,
     );
   }
 
@@ -195,7 +200,6 @@ export class MessageStore {
       now: this.#clock(),
     };
     return transaction(this.#db, () => {
-      const before = this.#revIfKept(input.sessionId);
       const next = this.#nextSeq.get({ id: input.sessionId, now: values.now });
       if (next === undefined) {
         throw new CaraError(
@@ -203,11 +207,32 @@ export class MessageStore {
           `Cannot append a message to session "${input.sessionId}": no such session`,
         );
       }
-      const row = this.#insert.get({ ...values, seq: num(next, "last_seq") });
-      const message = toMessage(row ?? {});
-      this.#keepCurrent(input.sessionId, before, (messages) => {
-        messages.push(Object.freeze(message));
-      });
+      const seq = num(next, "last_seq");
+      this.#insert.run({ ...values, seq });
+      const message: ChatMessage = {
+        id: values.id,
+        sessionId: values.sessionId,
+        seq,
+        role: values.role,
+        content: values.content,
+        toolCallId: values.toolCallId,
+        toolName: values.toolName,
+        tokens: values.tokens,
+        incomplete: values.incomplete === 1,
+        metadata: values.metadata === null
+          ? null
+          : parseJsonObject(values.metadata),
+        createdAt: values.now,
+        updatedAt: values.now,
+      };
+      this.#keepCurrent(
+        input.sessionId,
+        num(next, "history_rev"),
+        (messages) => {
+          messages.push(Object.freeze(message));
+          return message.content.length;
+        },
+      );
       return message;
     });
   }
@@ -227,19 +252,21 @@ export class MessageStore {
       const owner = this.#sessionOf.get(id);
       if (owner === undefined) return false;
       const sessionId = text(owner, "session_id");
-      const before = this.#revIfKept(sessionId);
+      const before = num(owner, "history_rev");
       const now = this.#clock();
       const incomplete = options.incomplete === true;
       this.#update.run(checked, incomplete ? 1 : 0, now, id);
       this.#keepCurrent(sessionId, before, (messages) => {
         const at = messages.findLastIndex((message) => message.id === id);
-        if (at < 0) return;
+        if (at < 0) return 0;
+        const old = messages[at]!;
         messages[at] = Object.freeze({
-          ...messages[at]!,
+          ...old,
           content: checked,
           incomplete,
           updatedAt: now,
         });
+        return checked.length - old.content.length;
       });
       return true;
     });
@@ -282,6 +309,7 @@ export class MessageStore {
       rev,
       messages: messages.map((message) => Object.freeze(message)),
       complete: messages.length < MESSAGE_LIST_MAX,
+      chars: messages.reduce((n, m) => n + m.content.length, 0),
     });
     return messages.slice();
   }
@@ -299,15 +327,9 @@ export class MessageStore {
     return row === undefined ? undefined : num(row, "history_rev");
   }
 
-  // Only a kept copy needs the rev from before a write.
-  #revIfKept(sessionId: string): number | undefined {
-    return this.#kept.has(sessionId) ? this.#revOf(sessionId) : undefined;
-  }
-
   #keep(sessionId: string, kept: Kept): void {
     this.#kept.delete(sessionId);
-    const chars = kept.messages.reduce((n, m) => n + m.content.length, 0);
-    if (chars > KEPT_MAX_CHARS) return;
+    if (kept.chars > KEPT_MAX_CHARS) return;
     this.#kept.set(sessionId, kept);
     if (this.#kept.size > KEPT_SESSIONS) {
       this.#kept.delete(this.#kept.keys().next().value!);
@@ -324,7 +346,8 @@ export class MessageStore {
   #keepCurrent(
     sessionId: string,
     before: number | undefined,
-    apply: (messages: ChatMessage[]) => void,
+    /** Applies the write; returns by how many characters the content grew. */
+    apply: (messages: ChatMessage[]) => number,
   ): void {
     const kept = this.#kept.get(sessionId);
     if (kept === undefined) return;
@@ -334,13 +357,18 @@ export class MessageStore {
       return;
     }
     const messages = kept.messages.slice();
-    apply(messages);
+    let chars = kept.chars + apply(messages);
     const overflow = messages.length - MESSAGE_LIST_MAX;
-    if (overflow > 0) messages.splice(0, overflow);
+    if (overflow > 0) {
+      for (const dropped of messages.splice(0, overflow)) {
+        chars -= dropped.content.length;
+      }
+    }
     this.#keep(sessionId, {
       rev,
       messages,
       complete: kept.complete && overflow <= 0,
+      chars,
     });
   }
 

@@ -180,4 +180,11 @@ export const MIGRATIONS: readonly Migration[] = [
       END;
     `,
   },
+  {
+    version: 7,
+    name: "drop_sessions_status_updated_at",
+    // Session lists sort by updated_at (sessions_updated_at); no query used
+    // this index, and every message written to a session rewrote an entry of it.
+    sql: `DROP INDEX sessions_status_updated_at;`,
+  },
 ];

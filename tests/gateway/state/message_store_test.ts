@@ -50,6 +50,7 @@ Deno.test("MessageStore.append() stores every field with sequence 1, 2, 3 per se
     createdAt: T0,
     updatedAt: T0,
   });
+  assertEquals(t.messages.get(first.id), first);
   assertEquals(t.messages.get(tool.id), tool);
   assertEquals(tool.toolName, "web_fetch");
   assertEquals(tool.metadata, { status: 200 });
