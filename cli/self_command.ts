@@ -7,6 +7,14 @@
  * @module
  */
 
+/**
+ * The V8 flags cara runs with, compiled in (`deno compile --v8-flags`) and
+ * given to `deno run`: a young generation of 2 MiB semi-spaces instead of up
+ * to 16 MiB keeps a busy gateway about 10 MiB smaller, and no slower (its
+ * per-request garbage is short-lived; a small nursery also stays in cache).
+ */
+export const V8_FLAGS = "--v8-flags=--max-semi-space-size=2";
+
 /** The Deno flags `deno run` needs to behave like the compiled binary. */
 export const RUN_FLAGS: readonly string[] = [
   "run",
@@ -16,6 +24,7 @@ export const RUN_FLAGS: readonly string[] = [
   // `deno run` otherwise loads the module graph of every literal dynamic
   // import at start-up (every feature and SDK); a compiled binary never does.
   "--unstable-lazy-dynamic-imports",
+  V8_FLAGS,
 ];
 
 /** A command line that runs cara: `[executable, ...args]`. */

@@ -5,6 +5,7 @@
  * @module
  */
 import { BUILD_INFO } from "../gateway/build_info.ts";
+import { tuneNativeMemory } from "../gateway/daemon/native_memory.ts";
 import type { LogEntry } from "../gateway/logs/ring_buffer.ts";
 import { formatLogText } from "../gateway/logs/text_line.ts";
 import { type RunningGateway, startGateway } from "../gateway/start_gateway.ts";
@@ -30,6 +31,7 @@ export async function runStart(
   ctx: CliContext,
   flags: StartFlags,
 ): Promise<void> {
+  using memory = tuneNativeMemory();
   // Signals are handled from the very start: a Ctrl-C while the gateway is
   // still starting stops it as soon as it is up (a second one exits at once).
   let gateway: RunningGateway | undefined;
@@ -51,6 +53,7 @@ export async function runStart(
       startGateway({
         env: ctx.env,
         envTarget: ctx.envTarget,
+        ...(memory === null ? {} : { onRunEnd: () => memory.settle() }),
         ...(flags.port === undefined ? {} : { port: flags.port }),
         ...(flags.quiet ? {} : {
           // People at a terminal read text; pipes and log collectors get JSON lines.

@@ -48,6 +48,8 @@ export interface StartGatewayOptions {
   envTarget?: EnvTarget;
   /** Receives every log line as it is recorded (e.g. to echo it on stderr). */
   console?: (line: string, entry: LogEntry) => void;
+  /** Called after each agent run has ended (`cara start` gives freed memory back). */
+  onRunEnd?: () => void;
 }
 
 /** A running gateway. */
@@ -161,6 +163,7 @@ export async function startGateway(
       plugins,
       stateDir,
       uptimeMs,
+      ...(options.onRunEnd === undefined ? {} : { onRunEnd: options.onRunEnd }),
     });
     const app = createGatewayApp({
       version: BUILD_INFO.version,

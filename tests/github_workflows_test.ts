@@ -7,6 +7,7 @@
 import { join } from "node:path";
 import { parse } from "yaml";
 import { assert, assertEquals } from "./_helpers.ts";
+import { RUN_FLAGS, V8_FLAGS } from "../cli/self_command.ts";
 
 interface Step {
   name?: string;
@@ -122,6 +123,19 @@ Deno.test("deno task build runs the bundle script that release.yml compiles from
   assert(config.tasks.compile?.includes("dist/bundle/main.js"));
 });
 
+Deno.test("deno task start, cara and compile run cara with the flags of the compiled binary and its self-spawns", () => {
+  const config = JSON.parse(
+    Deno.readTextFileSync(join(ROOT, "deno.json")),
+  ) as { tasks: Record<string, string> };
+  for (const task of ["start", "cara"]) {
+    const line = config.tasks[task] ?? "";
+    for (const flag of RUN_FLAGS) {
+      assert(line.includes(flag), `task ${task} lacks ${flag}: ${line}`);
+    }
+  }
+  assert(config.tasks.compile?.includes(V8_FLAGS));
+});
+
 Deno.test("release.yml compiles the bundle with --allow-all, both unstable flags, the Worker entry and a target", () => {
   const compiles = allSteps(readWorkflow("release.yml")).filter((step) =>
     step.run?.includes("deno compile")
@@ -134,6 +148,7 @@ Deno.test("release.yml compiles the bundle with --allow-all, both unstable flags
         "--allow-all",
         "--unstable-worker-options",
         "--unstable-no-legacy-abort",
+        V8_FLAGS,
         "--include dist/bundle/plugins/sandbox/worker_entry.js",
         "--target",
       ]

@@ -54,6 +54,8 @@ export interface AgentRunsDeps {
   retainMs?: number;
   /** Plugin lifecycle hooks (`before_agent_start`, `agent_end`, tool hooks). */
   hooks?: RunHook;
+  /** Called after each run has ended (e.g. to give freed memory back). */
+  onRunEnd?: () => void;
 }
 
 /** A run as the service tracks it. */
@@ -159,6 +161,7 @@ export function createAgentRuns(deps: AgentRunsDeps): AgentRunService {
       }).then((result) => {
         record.result = result;
         forget(record);
+        deps.onRunEnd?.();
         return result;
       });
       const record: RunRecord = {

@@ -40,6 +40,8 @@ export interface AgentFeatureDeps {
   plugins: () => Promise<{ tools(): readonly Tool[] } & ChannelSender>;
   /** Plugin lifecycle hooks. */
   hooks?: RunHook;
+  /** Called after each agent run has ended. */
+  onRunEnd?: () => void;
 }
 
 /** The built feature. */
@@ -89,6 +91,7 @@ export async function buildAgentFeature(
     tools,
     logger: logger.child("gateway.agent"),
     ...(deps.hooks === undefined ? {} : { hooks: deps.hooks }),
+    ...(deps.onRunEnd === undefined ? {} : { onRunEnd: deps.onRunEnd }),
   });
   const defaultSessions = new ConnectionSessions();
   return {

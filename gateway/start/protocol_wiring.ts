@@ -68,6 +68,8 @@ export interface ProtocolWiringOptions {
   stateDir: string;
   /** Monotonic uptime of the gateway. */
   uptimeMs: () => number;
+  /** Called after each agent run has ended. */
+  onRunEnd?: () => void;
 }
 
 /** The wired protocol: routes to mount, the hub to stop, the editor for reloads. */
@@ -126,6 +128,7 @@ export function wireProtocol(options: ProtocolWiringOptions): ProtocolWiring {
       // activates new ones, so the runtime need not load for the agent.
       plugins: () => Promise.resolve(options.plugins.current() ?? NO_PLUGINS),
       hooks: options.plugins.hook,
+      ...(options.onRunEnd === undefined ? {} : { onRunEnd: options.onRunEnd }),
     });
     return agentLoaded;
   });

@@ -1,5 +1,6 @@
 import { assert, assertEquals } from "../../_helpers.ts";
 import { engineHarness } from "./_helpers.ts";
+import type { AgentRunService } from "../../../gateway/agent/runs.ts";
 
 Deno.test("createAgentRuns() streams a reply as agent and chat events and stores both messages", async () => {
   await using h = engineHarness();
@@ -232,4 +233,36 @@ Deno.test("start() without holdEvents lets events out as they happen", async () 
   assertEquals(handle.release, undefined);
   await h.runs.wait(handle.runId, { timeoutMs: 10_000 });
   assertEquals(h.sink.chat(handle.runId).at(-1)?.state, "final");
+});
+
+Deno.test("createAgentRuns() calls onRunEnd once after each run, done or aborted, with the result already recorded", async () => {
+  const ended: (string | undefined)[] = [];
+  const service: { runs?: AgentRunService } = {};
+  let lastRunId = "";
+  await using h = engineHarness({
+    deps: {
+      onRunEnd: () => ended.push(service.runs?.get(lastRunId)?.result?.status),
+    },
+  });
+  service.runs = h.runs;
+  h.peer.push({ steps: [{ text: "ok" }] }, { steps: [{ hang: true }] });
+  const first = await h.runs.start({
+    message: "a",
+    sessionKey: "main:default:ends",
+    source: "ws",
+  });
+  lastRunId = first.runId;
+  await h.runs.wait(first.runId);
+  const second = await h.runs.start({
+    message: "b",
+    sessionKey: "main:default:ends",
+    source: "ws",
+  });
+  lastRunId = second.runId;
+  while (h.peer.requests.length < 2) {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  h.runs.abortAll("test over");
+  await h.runs.wait(second.runId);
+  assertEquals(ended, ["done", "aborted"]);
 });
