@@ -28,7 +28,20 @@ export function estimateTokens(text: string): number {
 const MESSAGE_OVERHEAD_TOKENS = 4;
 const BLOCK_OVERHEAD_TOKENS = 6;
 
+// Stored messages handed out from the in-memory history are frozen and come
+// back turn after turn: their conversions and token counts are kept.
+const converted = new WeakMap<ChatMessage, ProviderMessage | null>();
+const tokenCounts = new WeakMap<ProviderMessage, number>();
+
 function messageTokens(message: ProviderMessage): number {
+  const known = tokenCounts.get(message);
+  if (known !== undefined) return known;
+  const tokens = countTokens(message);
+  if (Object.isFrozen(message)) tokenCounts.set(message, tokens);
+  return tokens;
+}
+
+function countTokens(message: ProviderMessage): number {
   let tokens = MESSAGE_OVERHEAD_TOKENS;
   for (const block of message.content) {
     tokens += BLOCK_OVERHEAD_TOKENS + estimateTokens(
@@ -43,6 +56,23 @@ function messageTokens(message: ProviderMessage): number {
 }
 
 function toBlocks(message: ChatMessage): ProviderMessage | null {
+  if (!Object.isFrozen(message)) return convert(message);
+  let blocks = converted.get(message);
+  if (blocks === undefined) {
+    blocks = convert(message);
+    if (blocks !== null) deepFreeze(blocks);
+    converted.set(message, blocks);
+  }
+  return blocks;
+}
+
+function deepFreeze(message: ProviderMessage): void {
+  for (const block of message.content) Object.freeze(block);
+  Object.freeze(message.content);
+  Object.freeze(message);
+}
+
+function convert(message: ChatMessage): ProviderMessage | null {
   if (message.role === "user") {
     return { role: "user", content: [{ type: "text", text: message.content }] };
   }
@@ -124,28 +154,43 @@ function paired(messages: ProviderMessage[]): ProviderMessage[] {
   }));
 }
 
+// Plain loops: these run over the whole history on every turn.
 function hasToolBlocks(messages: readonly ProviderMessage[]): boolean {
-  return messages.some((message) =>
-    message.content.some((block) => block.type !== "text")
-  );
+  for (const message of messages) {
+    for (const block of message.content) {
+      if (block.type !== "text") return true;
+    }
+  }
+  return false;
+}
+
+function hasText(message: ProviderMessage): boolean {
+  for (const block of message.content) {
+    if (block.type === "text") return true;
+  }
+  return false;
 }
 
 /** Stored messages (oldest first) as a well-formed provider conversation. */
 export function toProviderMessages(
   stored: readonly ChatMessage[],
 ): ProviderMessage[] {
-  const converted = merged(
-    stored.flatMap((message) => toBlocks(message) ?? []),
-  );
+  const blocks: ProviderMessage[] = [];
+  for (const message of stored) {
+    const converted = toBlocks(message);
+    if (converted !== null) blocks.push(converted);
+  }
+  const converted = merged(blocks);
   return startAtUser(hasToolBlocks(converted) ? paired(converted) : converted);
 }
 
 function startAtUser(messages: ProviderMessage[]): ProviderMessage[] {
-  const first = messages.findIndex((message) =>
-    message.role === "user" &&
-    message.content.some((block) => block.type === "text")
-  );
-  if (first < 0) return [];
+  let first = 0;
+  while (
+    first < messages.length &&
+    !(messages[first]!.role === "user" && hasText(messages[first]!))
+  ) first++;
+  if (first === messages.length) return [];
   const rest = first === 0 ? messages : messages.slice(first);
   // Pairing only changes conversations that carry tool calls or results.
   return hasToolBlocks(rest) ? paired(rest) : rest;

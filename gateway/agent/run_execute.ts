@@ -8,6 +8,7 @@
  */
 import { CaraError } from "../errors.ts";
 import { estimateTokens, toProviderMessages, trimToBudget } from "./history.ts";
+import type { FlushTicker } from "./reply_writer.ts";
 import type { RunLimiter } from "./run_limiter.ts";
 import { RunEvents } from "./run_events.ts";
 import type { PreparedRun } from "./run_prepare.ts";
@@ -18,6 +19,18 @@ import type { RunResult, Tool } from "./types.ts";
 
 /** How many stored messages a run reads back as history. */
 export const HISTORY_LIMIT = 1000;
+
+// A tool's definition is sent with every request; its size is counted once.
+const toolTokenCounts = new WeakMap<Tool, number>();
+
+function toolTokens(tool: Tool): number {
+  let tokens = toolTokenCounts.get(tool);
+  if (tokens === undefined) {
+    tokens = estimateTokens(JSON.stringify(tool));
+    toolTokenCounts.set(tool, tokens);
+  }
+  return tokens;
+}
 
 function systemPrompt(prepared: PreparedRun): string | undefined {
   const compaction = prepared.session.metadata.compaction;
@@ -43,7 +56,11 @@ function describe(error: unknown, timedOut: boolean, seconds: number): string {
 export async function executeRun(
   run: { runId: string; controller: AbortController },
   prepared: PreparedRun & { userMessageId: string },
-  options: { deps: AgentRunsDeps; limiter: RunLimiter },
+  options: {
+    deps: AgentRunsDeps;
+    limiter: RunLimiter;
+    flushTicker: FlushTicker | null;
+  },
 ): Promise<RunResult> {
   const { deps, limiter } = options;
   const { session, profile } = prepared;
@@ -83,7 +100,13 @@ export async function executeRun(
         );
       }
     }
-    const outcome = await turns(prepared, { deps, events, run, usage });
+    const outcome = await turns(prepared, {
+      deps,
+      events,
+      run,
+      usage,
+      flushTicker: options.flushTicker,
+    });
     deps.hooks?.("agent_end", {
       ...hookBase,
       status: "done",
@@ -129,6 +152,7 @@ async function turns(
     events: RunEvents;
     run: { runId: string; controller: AbortController };
     usage: { inputTokens: number; outputTokens: number };
+    flushTicker: FlushTicker | null;
   },
 ): Promise<TurnOutcome> {
   const { deps, events, run } = context;
@@ -136,8 +160,11 @@ async function turns(
   const messages = deps.state.sessions.messages;
   // The user message was stored when the run was accepted; runs queued on
   // the same session may have stored replies after it, so it goes last.
-  const stored = messages.list(session.id, { limit: HISTORY_LIMIT })
-    .filter((message) => message.id !== prepared.userMessageId);
+  const listed = messages.list(session.id, { limit: HISTORY_LIMIT });
+  const own = listed.findLastIndex((message) =>
+    message.id === prepared.userMessageId
+  );
+  const stored = own < 0 ? listed : listed.toSpliced(own, 1);
   const history = toProviderMessages(stored);
   history.push({
     role: "user",
@@ -152,8 +179,9 @@ async function turns(
   const system = systemPrompt(prepared);
   const budget = profile.contextTokens - profile.maxTokens -
     estimateTokens(system ?? "") -
-    estimateTokens(
-      JSON.stringify([...tools.values()].filter((t) => allowed(t.name))),
+    [...tools.values()].reduce(
+      (sum, tool) => allowed(tool.name) ? sum + toolTokens(tool) : sum,
+      0,
     );
   const trimmed = trimToBudget(history, Math.max(budget, 0));
   const outcome = await runTurns({
@@ -170,7 +198,7 @@ async function turns(
     maxTurns: prepared.maxTurns,
     events,
     signal: run.controller.signal,
-    flushIntervalMs: deps.flushIntervalMs ?? 100,
+    flushTicker: context.flushTicker,
     ...(deps.hooks === undefined ? {} : { hooks: deps.hooks }),
     // The reply and its usage commit crash-safe but without the fsync: the
     // user's message (irreplaceable) was committed with it when the run was

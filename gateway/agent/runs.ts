@@ -23,6 +23,7 @@ import { EventGate } from "./event_gate.ts";
 import { prepareRun } from "./run_prepare.ts";
 import { executeRun } from "./run_execute.ts";
 import type { ProviderLookup } from "./model_selection.ts";
+import { FlushTicker } from "./reply_writer.ts";
 import { RunLimiter } from "./run_limiter.ts";
 import type {
   AgentRuns,
@@ -48,7 +49,7 @@ export interface AgentRunsDeps {
   /** Records usage and cost per provider call. */
   usage?: UsageTracker;
   logger?: ScopedLogger;
-  /** Least time between two writes of a streaming reply (ms, default 100). */
+  /** How often a streaming reply is written while it grows (ms, default 100; 0: every delta). */
   flushIntervalMs?: number;
   /** How long finished runs stay answerable by `wait` (ms, default 10 min). */
   retainMs?: number;
@@ -103,24 +104,39 @@ export function createAgentRuns(deps: AgentRunsDeps): AgentRunService {
   const runs = new Map<string, RunRecord>();
   const byKey = new Map<string, string>();
   const limiter = new RunLimiter();
+  const flushIntervalMs = deps.flushIntervalMs ?? 100;
+  const flushTicker = flushIntervalMs > 0
+    ? new FlushTicker(flushIntervalMs)
+    : null;
   const retainMs = deps.retainMs ?? 10 * 60_000;
 
+  // Finished runs in the order they finished (at most MAX_RETAINED); one
+  // timer forgets each once retainMs have passed.
+  const finished: { record: RunRecord; expiresAt: number }[] = [];
+  let sweepTimer: ReturnType<typeof setTimeout> | undefined;
+
+  function drop(record: RunRecord): void {
+    if (runs.get(record.runId) === record) runs.delete(record.runId);
+    const key = record.idempotencyKey;
+    if (key !== undefined && byKey.get(key) === record.runId) byKey.delete(key);
+  }
+
+  function armSweep(delayMs: number): void {
+    sweepTimer = setTimeout(() => {
+      sweepTimer = undefined;
+      const now = performance.now();
+      while (finished.length > 0 && finished[0]!.expiresAt <= now) {
+        drop(finished.shift()!.record);
+      }
+      if (finished.length > 0) armSweep(finished[0]!.expiresAt - now);
+    }, delayMs);
+    Deno.unrefTimer(sweepTimer);
+  }
+
   function forget(record: RunRecord): void {
-    const timer = setTimeout(() => {
-      runs.delete(record.runId);
-      if (record.idempotencyKey !== undefined) {
-        byKey.delete(record.idempotencyKey);
-      }
-    }, retainMs);
-    Deno.unrefTimer(timer);
-    if (runs.size > MAX_RETAINED) {
-      for (const [id, old] of runs) {
-        if (runs.size <= MAX_RETAINED) break;
-        if (old.result === undefined) continue;
-        runs.delete(id);
-        if (old.idempotencyKey !== undefined) byKey.delete(old.idempotencyKey);
-      }
-    }
+    finished.push({ record, expiresAt: performance.now() + retainMs });
+    if (finished.length > MAX_RETAINED) drop(finished.shift()!.record);
+    if (sweepTimer === undefined) armSweep(retainMs);
   }
 
   return {
@@ -158,6 +174,7 @@ export function createAgentRuns(deps: AgentRunsDeps): AgentRunService {
       }, {
         deps: gate === undefined ? deps : { ...deps, events: gate },
         limiter,
+        flushTicker,
       }).then((result) => {
         record.result = result;
         forget(record);

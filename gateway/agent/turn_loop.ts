@@ -10,10 +10,11 @@ import type {
   Provider,
   ProviderMessage,
   StopReason,
+  ToolSpec,
 } from "../providers/types.ts";
 import type { MessageStore, Session } from "../state/mod.ts";
 import type { AgentProfile } from "./agent_profile.ts";
-import { ReplyWriter } from "./reply_writer.ts";
+import { type FlushTicker, ReplyWriter } from "./reply_writer.ts";
 import type { RunEvents } from "./run_events.ts";
 import { dispatchTool, type ToolCall } from "./tool_dispatch.ts";
 import type { ToolPermission } from "./tool_policy.ts";
@@ -34,7 +35,8 @@ export interface TurnContext {
   maxTurns: number;
   events: RunEvents;
   signal: AbortSignal;
-  flushIntervalMs: number;
+  /** Paces the interim writes of streaming replies (null: every delta). */
+  flushTicker: FlushTicker | null;
   /** Runs `fn` in one database transaction (one commit for the step's end). */
   atomically<T>(fn: () => T): T;
   onUsage(usage: { inputTokens: number; outputTokens: number }): void;
@@ -49,6 +51,19 @@ export interface TurnOutcome {
   stopReason: StopReason | "max_turns";
 }
 
+// One frozen spec per tool, so providers can keep its wire form too.
+const specs = new WeakMap<Tool, ToolSpec>();
+
+function specOf(tool: Tool): ToolSpec {
+  let spec = specs.get(tool);
+  if (spec === undefined) {
+    const { name, description, inputSchema } = tool;
+    spec = Object.freeze({ name, description, inputSchema });
+    specs.set(tool, spec);
+  }
+  return spec;
+}
+
 interface Step {
   text: string;
   calls: ToolCall[];
@@ -61,18 +76,14 @@ async function streamStep(
 ): Promise<Step> {
   const writer = new ReplyWriter(context.messages, {
     sessionId: context.session.id,
-    flushIntervalMs: context.flushIntervalMs,
+    ticker: context.flushTicker,
   });
   const calls: ToolCall[] = [];
   const usage = { inputTokens: 0, outputTokens: 0 };
   let stop: StopReason = "end_turn";
   const toolSpecs = [...context.tools.values()]
     .filter((tool) => context.allowed(tool.name))
-    .map(({ name, description, inputSchema }) => ({
-      name,
-      description,
-      inputSchema,
-    }));
+    .map(specOf);
   try {
     for await (
       const event of context.provider.stream({

@@ -14,8 +14,10 @@ import {
   type ProviderEvent,
   type ProviderFailure,
   type ProviderId,
+  type ProviderMessage,
   type ProviderRequest,
   type StopReason,
+  type ToolSpec,
 } from "./types.ts";
 
 /** One raw Messages stream event (wire names verbatim). */
@@ -56,6 +58,34 @@ function wireBlock(block: ContentBlock): Record<string, unknown> {
   }
 }
 
+// Frozen messages (the session history) and tool specs come back request
+// after request: their wire forms are kept.
+const wireForms = new WeakMap<object, Record<string, unknown>>();
+
+function kept<T extends object>(
+  value: T,
+  build: (value: T) => Record<string, unknown>,
+): Record<string, unknown> {
+  if (!Object.isFrozen(value)) return build(value);
+  let wire = wireForms.get(value);
+  if (wire === undefined) {
+    wire = build(value);
+    wireForms.set(value, wire);
+  }
+  return wire;
+}
+
+const wireMessage = (m: ProviderMessage) => ({
+  role: m.role,
+  content: m.content.map(wireBlock),
+});
+
+const wireTool = (t: ToolSpec) => ({
+  name: t.name,
+  description: t.description,
+  input_schema: t.inputSchema,
+});
+
 /** The Messages API body (without `stream`) of a request. */
 export function anthropicBody(
   request: ProviderRequest,
@@ -63,19 +93,12 @@ export function anthropicBody(
   const body: Record<string, unknown> = {
     model: request.model,
     max_tokens: request.maxTokens,
-    messages: request.messages.map((m) => ({
-      role: m.role,
-      content: m.content.map(wireBlock),
-    })),
+    messages: request.messages.map((m) => kept(m, wireMessage)),
   };
   if (request.system !== undefined) body.system = request.system;
   if (request.temperature !== undefined) body.temperature = request.temperature;
   if (request.tools?.length) {
-    body.tools = request.tools.map((t) => ({
-      name: t.name,
-      description: t.description,
-      input_schema: t.inputSchema,
-    }));
+    body.tools = request.tools.map((t) => kept(t, wireTool));
   }
   return body;
 }

@@ -1,4 +1,4 @@
-import { assert, assertEquals } from "../../_helpers.ts";
+import { assert, assertEquals, assertRejects } from "../../_helpers.ts";
 import { engineHarness } from "./_helpers.ts";
 import type { AgentRunService } from "../../../gateway/agent/runs.ts";
 
@@ -235,34 +235,90 @@ Deno.test("start() without holdEvents lets events out as they happen", async () 
   assertEquals(h.sink.chat(handle.runId).at(-1)?.state, "final");
 });
 
-Deno.test("createAgentRuns() calls onRunEnd once after each run, done or aborted, with the result already recorded", async () => {
-  const ended: (string | undefined)[] = [];
+Deno.test("createAgentRuns() calls onRunEnd once after each run, done or aborted, once it is no longer active", async () => {
+  const key = "main:default:ends";
   const service: { runs?: AgentRunService } = {};
-  let lastRunId = "";
+  const activeAtEnd: number[] = [];
   await using h = engineHarness({
     deps: {
-      onRunEnd: () => ended.push(service.runs?.get(lastRunId)?.result?.status),
+      onRunEnd: () => activeAtEnd.push(service.runs!.activeRuns(key).length),
     },
   });
   service.runs = h.runs;
   h.peer.push({ steps: [{ text: "ok" }] }, { steps: [{ hang: true }] });
   const first = await h.runs.start({
     message: "a",
-    sessionKey: "main:default:ends",
+    sessionKey: key,
     source: "ws",
   });
-  lastRunId = first.runId;
-  await h.runs.wait(first.runId);
+  assertEquals((await h.runs.wait(first.runId)).status, "done");
   const second = await h.runs.start({
     message: "b",
-    sessionKey: "main:default:ends",
+    sessionKey: key,
     source: "ws",
   });
-  lastRunId = second.runId;
   while (h.peer.requests.length < 2) {
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
+  assertEquals(activeAtEnd, [0]);
   h.runs.abortAll("test over");
-  await h.runs.wait(second.runId);
-  assertEquals(ended, ["done", "aborted"]);
+  assertEquals((await h.runs.wait(second.runId)).status, "aborted");
+  assertEquals(activeAtEnd, [0, 0]);
+});
+
+Deno.test("createAgentRuns() keeps a finished run (and its idempotency key) for retainMs, then forgets it", async () => {
+  await using h = engineHarness({ deps: { retainMs: 150 } });
+  h.peer.push({ steps: [{ text: "ok" }] });
+  const key = "main:default:retain";
+  const first = await h.runs.start({
+    message: "a",
+    sessionKey: key,
+    source: "ws",
+    idempotencyKey: "k-1",
+  });
+  await h.runs.wait(first.runId);
+  const again = await h.runs.start({
+    message: "a",
+    sessionKey: key,
+    source: "ws",
+    idempotencyKey: "k-1",
+  });
+  assertEquals([again.runId, again.duplicate], [first.runId, true]);
+  await new Promise((resolve) => setTimeout(resolve, 400));
+  assertEquals(h.runs.get(first.runId), undefined);
+  await assertRejects(
+    () => h.runs.wait(first.runId),
+    (error: Error) => /no such run/.test(error.message),
+  );
+  const fresh = await h.runs.start({
+    message: "a",
+    sessionKey: key,
+    source: "ws",
+    idempotencyKey: "k-1",
+  });
+  assert(fresh.runId !== first.runId && fresh.duplicate !== true);
+  await h.runs.wait(fresh.runId);
+});
+
+Deno.test("createAgentRuns() writes a streaming reply while it grows (marked incomplete), then complete", async () => {
+  await using h = engineHarness({ deps: { flushIntervalMs: 40 } });
+  h.peer.push({ steps: [{ text: "Hel" }, { waitMs: 400 }, { text: "lo" }] });
+  const key = "main:default:paced";
+  const handle = await h.runs.start({
+    message: "hi",
+    sessionKey: key,
+    source: "ws",
+  });
+  const session = h.state.sessions.getByKey(key)!;
+  const reply = () =>
+    h.state.sessions.messages.list(session.id).find((m) =>
+      m.role === "assistant"
+    );
+  const deadline = Date.now() + 5_000;
+  while (reply() === undefined && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  assertEquals([reply()?.content, reply()?.incomplete], ["Hel", true]);
+  await h.runs.wait(handle.runId);
+  assertEquals([reply()?.content, reply()?.incomplete], ["Hello", false]);
 });
