@@ -28,20 +28,7 @@ export function estimateTokens(text: string): number {
 const MESSAGE_OVERHEAD_TOKENS = 4;
 const BLOCK_OVERHEAD_TOKENS = 6;
 
-// Stored messages handed out from the in-memory history are frozen and come
-// back turn after turn: their conversions and token counts are kept.
-const converted = new WeakMap<ChatMessage, ProviderMessage | null>();
-const tokenCounts = new WeakMap<ProviderMessage, number>();
-
 function messageTokens(message: ProviderMessage): number {
-  const known = tokenCounts.get(message);
-  if (known !== undefined) return known;
-  const tokens = countTokens(message);
-  if (Object.isFrozen(message)) tokenCounts.set(message, tokens);
-  return tokens;
-}
-
-function countTokens(message: ProviderMessage): number {
   let tokens = MESSAGE_OVERHEAD_TOKENS;
   for (const block of message.content) {
     tokens += BLOCK_OVERHEAD_TOKENS + estimateTokens(
@@ -56,23 +43,6 @@ function countTokens(message: ProviderMessage): number {
 }
 
 function toBlocks(message: ChatMessage): ProviderMessage | null {
-  if (!Object.isFrozen(message)) return convert(message);
-  let blocks = converted.get(message);
-  if (blocks === undefined) {
-    blocks = convert(message);
-    if (blocks !== null) deepFreeze(blocks);
-    converted.set(message, blocks);
-  }
-  return blocks;
-}
-
-function deepFreeze(message: ProviderMessage): void {
-  for (const block of message.content) Object.freeze(block);
-  Object.freeze(message.content);
-  Object.freeze(message);
-}
-
-function convert(message: ChatMessage): ProviderMessage | null {
   if (message.role === "user") {
     return { role: "user", content: [{ type: "text", text: message.content }] };
   }

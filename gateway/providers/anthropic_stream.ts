@@ -14,7 +14,6 @@ import {
   type ProviderEvent,
   type ProviderFailure,
   type ProviderId,
-  type ProviderMessage,
   type ProviderRequest,
   type StopReason,
   type ToolSpec,
@@ -58,33 +57,22 @@ function wireBlock(block: ContentBlock): Record<string, unknown> {
   }
 }
 
-// Frozen messages (the session history) and tool specs come back request
-// after request: their wire forms are kept.
-const wireForms = new WeakMap<object, Record<string, unknown>>();
+// Tool specs (frozen, one per tool) come back request after request: their
+// wire forms are kept.
+const wireTools = new WeakMap<ToolSpec, Record<string, unknown>>();
 
-function kept<T extends object>(
-  value: T,
-  build: (value: T) => Record<string, unknown>,
-): Record<string, unknown> {
-  if (!Object.isFrozen(value)) return build(value);
-  let wire = wireForms.get(value);
+function wireTool(spec: ToolSpec): Record<string, unknown> {
+  let wire = wireTools.get(spec);
   if (wire === undefined) {
-    wire = build(value);
-    wireForms.set(value, wire);
+    wire = {
+      name: spec.name,
+      description: spec.description,
+      input_schema: spec.inputSchema,
+    };
+    if (Object.isFrozen(spec)) wireTools.set(spec, wire);
   }
   return wire;
 }
-
-const wireMessage = (m: ProviderMessage) => ({
-  role: m.role,
-  content: m.content.map(wireBlock),
-});
-
-const wireTool = (t: ToolSpec) => ({
-  name: t.name,
-  description: t.description,
-  input_schema: t.inputSchema,
-});
 
 /** The Messages API body (without `stream`) of a request. */
 export function anthropicBody(
@@ -93,12 +81,15 @@ export function anthropicBody(
   const body: Record<string, unknown> = {
     model: request.model,
     max_tokens: request.maxTokens,
-    messages: request.messages.map((m) => kept(m, wireMessage)),
+    messages: request.messages.map((m) => ({
+      role: m.role,
+      content: m.content.map(wireBlock),
+    })),
   };
   if (request.system !== undefined) body.system = request.system;
   if (request.temperature !== undefined) body.temperature = request.temperature;
   if (request.tools?.length) {
-    body.tools = request.tools.map((t) => kept(t, wireTool));
+    body.tools = request.tools.map(wireTool);
   }
   return body;
 }

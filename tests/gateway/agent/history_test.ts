@@ -92,35 +92,3 @@ Deno.test("trimToBudget() keeps the newest messages that fit and starts at a use
   assertEquals(trimmed.messages[0]!.role, "user");
   assertEquals(trimToBudget(messages, 0).messages.length, 1);
 });
-
-Deno.test("toProviderMessages() and trimToBudget() give the same answer for the frozen in-memory history, turn after turn", () => {
-  const fresh = () => [
-    stored("user", "hi"),
-    stored("assistant", "calling"),
-    stored("tool", '{"q":1}', {
-      toolCallId: "t1",
-      toolName: "x",
-      metadata: { kind: "call" },
-    }),
-    stored("tool", "42", {
-      toolCallId: "t1",
-      toolName: "x",
-      metadata: { kind: "result" },
-    }),
-    stored("assistant", "it is 42"),
-    stored("user", "thanks ".repeat(50)),
-  ];
-  const plain = fresh();
-  const frozen = plain.map((m) => Object.freeze({ ...m }));
-  const expected = toProviderMessages(plain);
-  const first = toProviderMessages(frozen);
-  const again = toProviderMessages(frozen);
-  assertEquals(first, expected);
-  assertEquals(again, expected);
-  for (const budget of [40, 200, 10_000]) {
-    assertEquals(trimToBudget(again, budget), trimToBudget(expected, budget));
-  }
-  // What the next turn appends to its copy does not reach the kept conversions.
-  again.push({ role: "assistant", content: [{ type: "text", text: "more" }] });
-  assertEquals(toProviderMessages(frozen), expected);
-});
