@@ -41,43 +41,52 @@ function recorder() {
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 400));
 
-Deno.test("watchConfig() reloads after an edit, reports a bad edit once and reloads again after a fix", async () => {
-  using dir = tempDir();
-  const path = join(dir.path, "carapace.json5");
-  writeFiles(dir.path, { "carapace.json5": `{ gateway: { port: 1000 } }` });
+/** Watches `carapace.json5` in `dir` (debounce 50 ms) until disposed. */
+function watching(dir: string) {
+  const path = join(dir, "carapace.json5");
   const stop = new AbortController();
   const seen = recorder();
   const done = watchConfig({
     path,
-    env: isolatedEnv(dir.path),
+    env: isolatedEnv(dir),
     debounceMs: 50,
     signal: stop.signal,
     ...seen,
   });
-  try {
-    await settle();
-    Deno.writeTextFileSync(path, `{ gateway: { port: 2000 } }`);
-    await seen.next(1);
-    assertEquals((seen.events[0] as LoadedConfig).config.gateway.port, 2000);
+  return {
+    path,
+    seen,
+    async [Symbol.asyncDispose]() {
+      stop.abort();
+      await done;
+    },
+  };
+}
 
-    Deno.writeTextFileSync(path, `{ gateway: { port: "nope" } }`);
-    await seen.next(2);
-    const error = seen.events[1];
-    assertEquals(error instanceof ConfigError && error.kind, "validation");
-    // Touching the file without changing it is not a new bad edit.
-    Deno.writeTextFileSync(path, `{ gateway: { port: "nope" } }`);
-    await settle();
-    assertEquals(seen.events.length, 2);
+Deno.test("watchConfig() reloads after an edit, reports a bad edit once and reloads again after a fix", async () => {
+  using dir = tempDir();
+  writeFiles(dir.path, { "carapace.json5": `{ gateway: { port: 1000 } }` });
+  await using watch = watching(dir.path);
+  const { path, seen } = watch;
+  await settle();
+  Deno.writeTextFileSync(path, `{ gateway: { port: 2000 } }`);
+  await seen.next(1);
+  assertEquals((seen.events[0] as LoadedConfig).config.gateway.port, 2000);
 
-    // Editors save by writing a temp file and renaming it over the config.
-    writeFiles(dir.path, { "tmp.swp": `{ gateway: { port: 3000 } }` });
-    Deno.renameSync(join(dir.path, "tmp.swp"), path);
-    await seen.next(3);
-    assertEquals((seen.events[2] as LoadedConfig).config.gateway.port, 3000);
-  } finally {
-    stop.abort();
-    await done;
-  }
+  Deno.writeTextFileSync(path, `{ gateway: { port: "nope" } }`);
+  await seen.next(2);
+  const error = seen.events[1];
+  assertEquals(error instanceof ConfigError && error.kind, "validation");
+  // Touching the file without changing it is not a new bad edit.
+  Deno.writeTextFileSync(path, `{ gateway: { port: "nope" } }`);
+  await settle();
+  assertEquals(seen.events.length, 2);
+
+  // Editors save by writing a temp file and renaming it over the config.
+  writeFiles(dir.path, { "tmp.swp": `{ gateway: { port: 3000 } }` });
+  Deno.renameSync(join(dir.path, "tmp.swp"), path);
+  await seen.next(3);
+  assertEquals((seen.events[2] as LoadedConfig).config.gateway.port, 3000);
 });
 
 Deno.test("watchConfig() reloads when an included file changes", async () => {
@@ -170,62 +179,36 @@ Deno.test("watchConfig() ends when aborted while it is still setting up (a stop 
 
 Deno.test("watchConfig() keeps reloading across repeated rename-over saves and in-place writes", async () => {
   using dir = tempDir();
-  const path = join(dir.path, "carapace.json5");
   writeFiles(dir.path, { "carapace.json5": `{ gateway: { port: 1000 } }` });
-  const stop = new AbortController();
-  const seen = recorder();
-  const done = watchConfig({
-    path,
-    env: isolatedEnv(dir.path),
-    debounceMs: 50,
-    signal: stop.signal,
-    ...seen,
-  });
-  try {
-    await settle();
-    for (const port of [1001, 1002, 1003]) {
-      writeFiles(dir.path, { "save.tmp": `{ gateway: { port: ${port} } }` });
-      Deno.renameSync(join(dir.path, "save.tmp"), path);
-      await seen.next(port - 1000);
-      assertEquals(
-        (seen.events[port - 1001] as LoadedConfig).config.gateway.port,
-        port,
-      );
-    }
-    Deno.writeTextFileSync(path, `{ gateway: { port: 1004 } }`);
-    await seen.next(4);
-    assertEquals((seen.events[3] as LoadedConfig).config.gateway.port, 1004);
-  } finally {
-    stop.abort();
-    await done;
+  await using watch = watching(dir.path);
+  const { path, seen } = watch;
+  await settle();
+  for (const port of [1001, 1002, 1003]) {
+    writeFiles(dir.path, { "save.tmp": `{ gateway: { port: ${port} } }` });
+    Deno.renameSync(join(dir.path, "save.tmp"), path);
+    await seen.next(port - 1000);
+    assertEquals(
+      (seen.events[port - 1001] as LoadedConfig).config.gateway.port,
+      port,
+    );
   }
+  Deno.writeTextFileSync(path, `{ gateway: { port: 1004 } }`);
+  await seen.next(4);
+  assertEquals((seen.events[3] as LoadedConfig).config.gateway.port, 1004);
 });
 
 Deno.test("watchConfig() loads a config file created after it started, then follows edits to it", async () => {
   using dir = tempDir();
-  const path = join(dir.path, "carapace.json5");
-  const stop = new AbortController();
-  const seen = recorder();
-  const done = watchConfig({
-    path,
-    env: isolatedEnv(dir.path),
-    debounceMs: 50,
-    signal: stop.signal,
-    ...seen,
-  });
-  try {
-    await settle();
-    Deno.writeTextFileSync(path, `{ gateway: { port: 4000 } }`);
-    await seen.next(1);
-    assertEquals((seen.events[0] as LoadedConfig).config.gateway.port, 4000);
-    await settle();
-    Deno.writeTextFileSync(path, `{ gateway: { port: 4001 } }`);
-    await seen.next(2);
-    assertEquals((seen.events[1] as LoadedConfig).config.gateway.port, 4001);
-  } finally {
-    stop.abort();
-    await done;
-  }
+  await using watch = watching(dir.path);
+  const { path, seen } = watch;
+  await settle();
+  Deno.writeTextFileSync(path, `{ gateway: { port: 4000 } }`);
+  await seen.next(1);
+  assertEquals((seen.events[0] as LoadedConfig).config.gateway.port, 4000);
+  await settle();
+  Deno.writeTextFileSync(path, `{ gateway: { port: 4001 } }`);
+  await seen.next(2);
+  assertEquals((seen.events[1] as LoadedConfig).config.gateway.port, 4001);
 });
 
 Deno.test("watchTargets() watches an existing config file itself, so writes to its neighbours (the state database) are not watched; a missing one through its directory", async () => {
