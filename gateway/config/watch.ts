@@ -144,7 +144,8 @@ export interface WatchTargets {
 
 /**
  * The paths to watch for `files`: a file that exists is watched itself, one
- * that does not through its directory (so its creation is seen).
+ * that does not through its directory (so its creation is seen), and a
+ * symlink also through its directory.
  */
 export async function watchTargets(
   files: readonly string[],
@@ -157,6 +158,10 @@ export async function watchTargets(
       () => false,
     );
     paths.add(exists ? absolute : dirname(absolute));
+    // A symlink can be pointed elsewhere (dotfile managers do), which its
+    // target never sees: its directory is watched too.
+    const link = await Deno.lstat(absolute).catch(() => null);
+    if (link?.isSymlink) paths.add(dirname(absolute));
   }
   return { paths: [...paths], names: await watchedNames(files) };
 }

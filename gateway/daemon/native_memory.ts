@@ -37,6 +37,8 @@ const SYMBOLS = {
 } as const;
 // The field of struct mallinfo2 with the free bytes in malloc's arenas.
 const FORDBLKS = 8;
+// Every Linux target cara ships for (x86_64, aarch64) is little-endian.
+const LITTLE_ENDIAN = true;
 
 /** The hand-back in force; dispose it to stop the checks. */
 export interface NativeMemory extends Disposable {
@@ -61,7 +63,7 @@ export interface NativeMemoryOptions {
  * @example
  * ```ts
  * using memory = tuneNativeMemory();
- * runs.onRunEnd = () => memory?.settle();
+ * await startGateway({ env, onRunEnd: () => memory?.settle() });
  * ```
  */
 export function tuneNativeMemory(
@@ -78,26 +80,26 @@ export function tuneNativeMemory(
   const growth = options.growthBytes ?? TRIM_GROWTH_BYTES;
   const settleMs = options.settleMs ?? SETTLE_CHECK_MS;
   // Without mallinfo2 (glibc before 2.33) only the resident size is known.
-  const freeBytes = mallinfo2 === null ? () => Infinity : () => {
+  const freeBytes = mallinfo2 === null ? null : () => {
     const info = mallinfo2() as Uint8Array;
-    return Number(
-      new BigUint64Array(info.buffer, info.byteOffset, 10)[FORDBLKS],
-    );
+    const fields = new DataView(info.buffer, info.byteOffset, info.byteLength);
+    return Number(fields.getBigUint64(FORDBLKS * 8, LITTLE_ENDIAN));
   };
   const trim = () => malloc_trim(0n) === 1;
   // A trim only marks free memory unused: malloc still counts it free.
   let rssAfterTrim = Deno.memoryUsage().rss;
-  let freeAfterTrim = mallinfo2 === null ? 0 : freeBytes();
+  let freeAfterTrim = freeBytes?.() ?? 0;
   let lastCheck = performance.now();
   const check = () => {
     lastCheck = performance.now();
-    const free = freeBytes();
-    if (free < growth) return;
+    const free = freeBytes?.();
+    if (free !== undefined && free < growth) return;
     const grew = Deno.memoryUsage().rss - rssAfterTrim >= growth;
-    if (!grew && free - freeAfterTrim < growth) return;
+    const freed = free !== undefined && free - freeAfterTrim >= growth;
+    if (!grew && !freed) return;
     trim();
     rssAfterTrim = Deno.memoryUsage().rss;
-    freeAfterTrim = mallinfo2 === null ? 0 : free;
+    freeAfterTrim = free ?? 0;
   };
   const timer = setInterval(check, options.checkMs ?? TRIM_CHECK_MS);
   Deno.unrefTimer(timer);

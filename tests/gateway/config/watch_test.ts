@@ -219,4 +219,45 @@ Deno.test("watchTargets() watches an existing config file itself, so writes to i
   const targets = await watchTargets([path, include]);
   assertEquals(targets.paths, [path, join(dir.path, "inc")]);
   assertEquals(targets.names.has(path) && targets.names.has(include), true);
+  if (Deno.build.os !== "windows") {
+    const link = join(dir.path, "link.json5");
+    Deno.symlinkSync(path, link);
+    assertEquals((await watchTargets([link])).paths, [link, dir.path]);
+  }
+});
+
+Deno.test({
+  name:
+    "watchConfig() follows a config symlink that is pointed at another file",
+  ignore: Deno.build.os === "windows",
+  async fn() {
+    using dir = tempDir();
+    writeFiles(dir.path, {
+      "a.json5": `{ gateway: { port: 5001 } }`,
+      "b.json5": `{ gateway: { port: 5002 } }`,
+    });
+    Deno.symlinkSync(
+      join(dir.path, "a.json5"),
+      join(dir.path, "carapace.json5"),
+    );
+    await using watch = watching(dir.path);
+    await settle();
+    // Swap the link the way dotfile managers do: a new link renamed over it.
+    Deno.symlinkSync(join(dir.path, "b.json5"), join(dir.path, "next.lnk"));
+    Deno.renameSync(join(dir.path, "next.lnk"), watch.path);
+    await watch.seen.next(1);
+    assertEquals(
+      (watch.seen.events[0] as LoadedConfig).config.gateway.port,
+      5002,
+    );
+    Deno.writeTextFileSync(
+      join(dir.path, "b.json5"),
+      `{ gateway: { port: 5003 } }`,
+    );
+    await watch.seen.next(2);
+    assertEquals(
+      (watch.seen.events[1] as LoadedConfig).config.gateway.port,
+      5003,
+    );
+  },
 });
