@@ -5,7 +5,10 @@
  * @module
  */
 import { BUILD_INFO } from "../gateway/build_info.ts";
-import { tuneNativeMemory } from "../gateway/daemon/native_memory.ts";
+import {
+  type NativeMemory,
+  tuneNativeMemory,
+} from "../gateway/daemon/native_memory.ts";
 import type { LogEntry } from "../gateway/logs/ring_buffer.ts";
 import { formatLogText } from "../gateway/logs/text_line.ts";
 import { type RunningGateway, startGateway } from "../gateway/start_gateway.ts";
@@ -31,7 +34,13 @@ export async function runStart(
   ctx: CliContext,
   flags: StartFlags,
 ): Promise<void> {
-  using memory = tuneNativeMemory();
+  // Freed memory is handed back from the first agent run on (not at start:
+  // opening libc costs a millisecond that starting does not need).
+  const memory: { current?: NativeMemory | null } = {};
+  const afterRun = () => {
+    if (memory.current === undefined) memory.current = tuneNativeMemory();
+    memory.current?.settle();
+  };
   // Signals are handled from the very start: a Ctrl-C while the gateway is
   // still starting stops it as soon as it is up (a second one exits at once).
   let gateway: RunningGateway | undefined;
@@ -53,7 +62,7 @@ export async function runStart(
       startGateway({
         env: ctx.env,
         envTarget: ctx.envTarget,
-        ...(memory === null ? {} : { onRunEnd: () => memory.settle() }),
+        onRunEnd: afterRun,
         ...(flags.port === undefined ? {} : { port: flags.port }),
         ...(flags.quiet ? {} : {
           // People at a terminal read text; pipes and log collectors get JSON lines.
@@ -83,6 +92,7 @@ export async function runStart(
     if (outcome === "forced") throw forcedExit();
   } finally {
     removeSignals();
+    memory.current?.[Symbol.dispose]();
   }
 }
 
