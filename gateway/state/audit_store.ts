@@ -9,6 +9,7 @@ import { serializeAuditData } from "./_audit_truncate.ts";
 import { checkPage } from "./_check.ts";
 import { num, type Row, text } from "./_row.ts";
 import { type JsonObject, parseJsonObject } from "./json.ts";
+import { writeStatement } from "./transaction.ts";
 
 /** A stored audit event. */
 export interface AuditEvent {
@@ -64,6 +65,7 @@ function toEvent(row: Row): AuditEvent {
 
 /** Appends and lists rows of `audit_events`. */
 export class AuditStore {
+  readonly #db: DatabaseSync;
   #clock: () => number;
   #beforeRead: () => void;
   #insert: StatementSync;
@@ -74,6 +76,7 @@ export class AuditStore {
     db: DatabaseSync,
     options: { clock: () => number; beforeRead?: () => void },
   ) {
+    this.#db = db;
     this.#clock = options.clock;
     this.#beforeRead = options.beforeRead ?? (() => {});
     this.#insert = db.prepare(
@@ -96,10 +99,10 @@ export class AuditStore {
   append(input: AuditAppendInput): number {
     checkEventName(input.event);
     const data = serializeAuditData(input.data ?? {});
-    const result = this.#insert.run(
-      input.ts ?? this.#clock(),
-      input.event,
-      data,
+    const ts = input.ts ?? this.#clock();
+    const result = writeStatement(
+      this.#db,
+      () => this.#insert.run(ts, input.event, data),
     );
     return Number(result.lastInsertRowid);
   }

@@ -12,7 +12,7 @@ import { AuditStore } from "./audit_store.ts";
 import { DeviceStore } from "./device_store.ts";
 import { appliedVersion, migrate } from "./migrate.ts";
 import { SessionStore } from "./session_store.ts";
-import { transaction } from "./transaction.ts";
+import { relaxed, transaction } from "./transaction.ts";
 import { UsageStore } from "./usage_store.ts";
 
 /** Milliseconds since the epoch. */
@@ -53,7 +53,6 @@ export class StateDatabase implements Disposable {
   readonly devices: DeviceStore;
   readonly sessions: SessionStore;
   readonly usage: UsageStore;
-  #relaxedDepth = 0;
   #deferred = new Map<unknown, () => void>();
   #wal: Deno.FsFile | undefined;
   #walSyncWorks = true;
@@ -218,14 +217,7 @@ export class StateDatabase implements Disposable {
    * conversations, tasks or config.
    */
   relaxed<T>(fn: () => T): T {
-    if (this.#relaxedDepth++ === 0) this.db.exec("PRAGMA synchronous = NORMAL");
-    try {
-      return fn();
-    } finally {
-      if (--this.#relaxedDepth === 0 && this.db.isOpen) {
-        this.db.exec("PRAGMA synchronous = FULL");
-      }
-    }
+    return relaxed(this.db, fn);
   }
 
   /** The highest applied migration version. */

@@ -8,6 +8,7 @@ import type { DatabaseSync, StatementSync } from "node:sqlite";
 import { checkOptionalText, checkText } from "./_check.ts";
 import { num, type Row, text, textOrNull } from "./_row.ts";
 import { parseStringArray } from "./json.ts";
+import { writeStatement } from "./transaction.ts";
 
 /** A pending device pairing request. */
 export interface DevicePairingRequest {
@@ -89,6 +90,7 @@ const UPSERT = `
 
 /** Reads and writes `device_pairing_requests` and `devices.roles`. */
 export class DevicePairingStore {
+  readonly #db: DatabaseSync;
   #clock: () => number;
   #upsert: StatementSync;
   #get: StatementSync;
@@ -101,6 +103,7 @@ export class DevicePairingStore {
   #setRoles: StatementSync;
 
   constructor(db: DatabaseSync, options: { clock: () => number }) {
+    this.#db = db;
     this.#clock = options.clock;
     this.#upsert = db.prepare(UPSERT);
     const table = "device_pairing_requests";
@@ -122,7 +125,7 @@ export class DevicePairingStore {
 
   /** Creates the device's pending request or widens the existing one. */
   request(input: DevicePairingInput): DevicePairingRequest {
-    const row = this.#upsert.get({
+    const params = {
       requestId: crypto.randomUUID(),
       deviceId: checkText(input.deviceId, { what: "device id", max: 64 }),
       publicKey: checkText(input.publicKey, { what: "public key", max: 256 }),
@@ -143,7 +146,8 @@ export class DevicePairingStore {
       silent: input.silent ? 1 : 0,
       isRepair: input.isRepair ? 1 : 0,
       now: this.#clock(),
-    });
+    };
+    const row = writeStatement(this.#db, () => this.#upsert.get(params));
     if (row === undefined) throw new TypeError("upsert returned no row");
     return toRequest(row);
   }
@@ -172,12 +176,15 @@ export class DevicePairingStore {
 
   /** Removes a request; false when it was not pending. */
   delete(requestId: string): boolean {
-    return this.#delete.run(requestId).changes > 0;
+    return writeStatement(this.#db, () => this.#delete.run(requestId))
+      .changes > 0;
   }
 
   /** Removes requests created at or before `cutoffMs`; returns how many. */
   expire(cutoffMs: number): number {
-    return Number(this.#expire.run(cutoffMs).changes);
+    return Number(
+      writeStatement(this.#db, () => this.#expire.run(cutoffMs)).changes,
+    );
   }
 
   /** Roles a stored device holds (its primary role included); `[]` when unknown. */
@@ -190,6 +197,7 @@ export class DevicePairingStore {
 
   /** Replaces the roles of a stored device. */
   setRoles(deviceId: string, roles: readonly string[]): void {
-    this.#setRoles.run(list(roles, "role"), deviceId);
+    const value = list(roles, "role");
+    writeStatement(this.#db, () => this.#setRoles.run(value, deviceId));
   }
 }

@@ -9,6 +9,7 @@ import { CaraError } from "../errors.ts";
 import { checkOptionalText, checkText } from "./_check.ts";
 import { num, numOrNull, type Row, text, textOrNull } from "./_row.ts";
 import { parseStringArray } from "./json.ts";
+import { writeStatement } from "./transaction.ts";
 
 /** A stored device. */
 export interface DeviceRecord {
@@ -104,6 +105,7 @@ const UPSERT = `
 
 /** Reads and writes rows of `devices`. */
 export class DeviceStore {
+  readonly #db: DatabaseSync;
   #clock: () => number;
   #upsert: StatementSync;
   #get: StatementSync;
@@ -112,6 +114,7 @@ export class DeviceStore {
   #revoke: StatementSync;
 
   constructor(db: DatabaseSync, options: { clock: () => number }) {
+    this.#db = db;
     this.#clock = options.clock;
     this.#upsert = db.prepare(UPSERT);
     this.#get = db.prepare("SELECT * FROM devices WHERE device_id = ?");
@@ -135,7 +138,7 @@ export class DeviceStore {
    *   public key differs from the one stored for this device id
    */
   upsert(input: DeviceUpsertInput): DeviceRecord {
-    const row = this.#upsert.get({
+    const params = {
       deviceId: checkHash(input.deviceId, "id"),
       publicKey: checkText(input.publicKey, { what: "public key", max: 256 }),
       displayName: checkOptionalText(input.displayName, {
@@ -156,7 +159,8 @@ export class DeviceStore {
         ? null
         : checkHash(input.tokenHash, "token hash"),
       now: this.#clock(),
-    });
+    };
+    const row = writeStatement(this.#db, () => this.#upsert.get(params));
     if (row === undefined) {
       throw new CaraError(
         "invalid_request",
@@ -181,11 +185,15 @@ export class DeviceStore {
 
   /** Records that the device was seen (at `at`, default now); false when unknown or revoked. */
   touch(deviceId: string, at?: number): boolean {
-    return this.#touch.run(at ?? this.#clock(), deviceId).changes > 0;
+    const seen = at ?? this.#clock();
+    return writeStatement(this.#db, () => this.#touch.run(seen, deviceId))
+      .changes > 0;
   }
 
   /** Revokes the device and forgets its token hash; false when unknown or already revoked. */
   revoke(deviceId: string): boolean {
-    return this.#revoke.run(this.#clock(), deviceId).changes > 0;
+    const now = this.#clock();
+    return writeStatement(this.#db, () => this.#revoke.run(now, deviceId))
+      .changes > 0;
   }
 }

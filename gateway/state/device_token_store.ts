@@ -8,7 +8,7 @@ import type { DatabaseSync, StatementSync } from "node:sqlite";
 import { CaraError } from "../errors.ts";
 import { num, type Row, text } from "./_row.ts";
 import { parseStringArray } from "./json.ts";
-import { transaction } from "./transaction.ts";
+import { transaction, writeStatement } from "./transaction.ts";
 
 /** A stored device token (its hash, never the token). */
 export interface DeviceTokenRecord {
@@ -130,8 +130,9 @@ export class DeviceTokenStore {
 
   /** Deletes the tokens of a device (one role, or all); returns how many. */
   revoke(deviceId: string, role?: string): number {
+    const params = { deviceId, role: role ?? null };
     return Number(
-      this.#deleteRole.run({ deviceId, role: role ?? null }).changes,
+      writeStatement(this.#db, () => this.#deleteRole.run(params)).changes,
     );
   }
 
@@ -153,6 +154,9 @@ export class DeviceTokenStore {
 
   /** Deletes expired tokens; returns how many. */
   deleteExpired(): number {
-    return Number(this.#deleteExpired.run(this.#clock()).changes);
+    const now = this.#clock();
+    return Number(
+      writeStatement(this.#db, () => this.#deleteExpired.run(now)).changes,
+    );
   }
 }

@@ -10,7 +10,7 @@
 import type { DatabaseSync } from "node:sqlite";
 import { CaraError } from "../errors.ts";
 import { type Migration, MIGRATIONS } from "./migrations.ts";
-import { transaction } from "./transaction.ts";
+import { transaction, writeStatement } from "./transaction.ts";
 
 /** Options of {@linkcode migrate}. */
 export interface MigrateOptions {
@@ -62,7 +62,9 @@ export function appliedVersion(db: DatabaseSync): number {
 export function migrate(db: DatabaseSync, options: MigrateOptions): number[] {
   const migrations = options.migrations ?? MIGRATIONS;
   checkOrder(migrations);
-  db.exec(CREATE_LEDGER);
+  // Taking the write lock first: a lone CREATE that finds the table missing
+  // and then has to write fails at once if another process created it meanwhile.
+  writeStatement(db, () => db.exec(CREATE_LEDGER));
   const known = migrations.length;
   const found = appliedVersion(db);
   if (found > known) {

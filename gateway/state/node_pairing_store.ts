@@ -7,6 +7,7 @@
 import type { DatabaseSync, StatementSync } from "node:sqlite";
 import { checkOptionalText, checkText } from "./_check.ts";
 import { num, numOrNull, type Row, text, textOrNull } from "./_row.ts";
+import { writeStatement } from "./transaction.ts";
 
 /** Descriptive fields a node reports about itself. */
 export interface NodeInfo {
@@ -114,10 +115,12 @@ const UPSERT_NODE = `
 
 /** Reads and writes `nodes` and `node_pairing_requests`. */
 export class NodePairingStore {
+  readonly #db: DatabaseSync;
   #clock: () => number;
   #sql: Record<string, StatementSync>;
 
   constructor(db: DatabaseSync, options: { clock: () => number }) {
+    this.#db = db;
     this.#clock = options.clock;
     const requests = "node_pairing_requests";
     this.#sql = {
@@ -160,14 +163,18 @@ export class NodePairingStore {
       isRepair: boolean;
     },
   ): NodePairingRequest {
-    const row = this.#run("upsertRequest").get({
+    const params = {
       ...infoParams(input),
       requestId: crypto.randomUUID(),
       remoteIp: input.remoteIp,
       silent: input.silent ? 1 : 0,
       isRepair: input.isRepair ? 1 : 0,
       now: this.#clock(),
-    });
+    };
+    const row = writeStatement(
+      this.#db,
+      () => this.#run("upsertRequest").get(params),
+    );
     if (row === undefined) throw new TypeError("upsert returned no row");
     return toRequest(row);
   }
@@ -190,24 +197,36 @@ export class NodePairingStore {
 
   /** Removes a request; false when it was not pending. */
   deleteRequest(requestId: string): boolean {
-    return this.#run("deleteRequest").run(requestId).changes > 0;
+    return writeStatement(
+      this.#db,
+      () => this.#run("deleteRequest").run(requestId),
+    ).changes > 0;
   }
 
   /** Removes requests created at or before `cutoffMs`; returns how many. */
   expireRequests(cutoffMs: number): number {
-    return Number(this.#run("expireRequests").run(cutoffMs).changes);
+    return Number(
+      writeStatement(
+        this.#db,
+        () => this.#run("expireRequests").run(cutoffMs),
+      ).changes,
+    );
   }
 
   /** Pairs a node or re-pairs it with a new token hash. */
   upsertNode(
     input: NodeInfo & { tokenHash: string; tokenExpiresAt: number },
   ): NodeRecord {
-    const row = this.#run("upsertNode").get({
+    const params = {
       ...infoParams(input),
       tokenHash: input.tokenHash,
       tokenExpiresAt: input.tokenExpiresAt,
       now: this.#clock(),
-    });
+    };
+    const row = writeStatement(
+      this.#db,
+      () => this.#run("upsertNode").get(params),
+    );
     if (row === undefined) throw new TypeError("upsert returned no row");
     return toNode(row);
   }
@@ -233,12 +252,14 @@ export class NodePairingStore {
     const row = this.#run("leastRecent").get();
     if (row === undefined) return null;
     const nodeId = text(row, "node_id");
-    this.#run("deleteNode").run(nodeId);
+    writeStatement(this.#db, () => this.#run("deleteNode").run(nodeId));
     return nodeId;
   }
 
   /** Records that the node was seen now; false when unknown. */
   touch(nodeId: string): boolean {
-    return this.#run("touch").run(this.#clock(), nodeId).changes > 0;
+    const now = this.#clock();
+    return writeStatement(this.#db, () => this.#run("touch").run(now, nodeId))
+      .changes > 0;
   }
 }

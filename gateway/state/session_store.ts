@@ -15,7 +15,7 @@ import {
   stringifyCapped,
 } from "./json.ts";
 import { MessageStore } from "./message_store.ts";
-import { transaction } from "./transaction.ts";
+import { transaction, writeStatement } from "./transaction.ts";
 
 /** Every session status. */
 export const SESSION_STATUSES = [
@@ -118,13 +118,10 @@ export class SessionStore {
     const key = checkText(input.sessionKey, { what: "session key", max: 512 });
     const metadata = stringifyCapped(input.metadata ?? {}, METADATA_CAP);
     const now = this.#clock();
-    const row = this.#insert.get(
-      crypto.randomUUID(),
-      key,
-      "active",
-      metadata,
-      now,
-      now,
+    const id = crypto.randomUUID();
+    const row = writeStatement(
+      this.#db,
+      () => this.#insert.get(id, key, "active", metadata, now, now),
     );
     if (row === undefined) {
       throw new CaraError(
@@ -194,7 +191,7 @@ export class SessionStore {
 
   /** Deletes the session and all its messages; false when there was none. */
   delete(id: string): boolean {
-    return this.#delete.run(id).changes > 0;
+    return writeStatement(this.#db, () => this.#delete.run(id)).changes > 0;
   }
 
   /** How many sessions there are (with this status). */

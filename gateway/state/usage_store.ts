@@ -8,6 +8,7 @@ import type { DatabaseSync, StatementSync } from "node:sqlite";
 import { CaraError } from "../errors.ts";
 import { checkCount, checkText } from "./_check.ts";
 import { num, type Row, text } from "./_row.ts";
+import { writeStatement } from "./transaction.ts";
 
 /** Input of {@linkcode UsageStore.record}. */
 export interface UsageRecordInput {
@@ -121,6 +122,7 @@ function summarise(rows: Row[]): UsageSummary[] {
 
 /** Writes and sums rows of `usage_records`. */
 export class UsageStore {
+  readonly #db: DatabaseSync;
   #clock: () => number;
   #insert: StatementSync;
   #daily: StatementSync;
@@ -129,6 +131,7 @@ export class UsageStore {
   #prune: StatementSync;
 
   constructor(db: DatabaseSync, options: { clock: () => number }) {
+    this.#db = db;
     this.#clock = options.clock;
     this.#insert = db.prepare(
       `INSERT INTO usage_records (timestamp, day, provider, model, session_id,
@@ -162,7 +165,7 @@ export class UsageStore {
       what: "usage timestamp",
       max: MAX_DATE_MS,
     });
-    const result = this.#insert.run(
+    const values = [
       timestamp,
       new Date(timestamp).toISOString().slice(0, 10),
       checkText(input.provider, { what: "provider", max: 128 }),
@@ -171,7 +174,8 @@ export class UsageStore {
       checkCount(input.inputTokens, TOKENS),
       checkCount(input.outputTokens, TOKENS),
       checkCost(input.costUsd),
-    );
+    ] as const;
+    const result = writeStatement(this.#db, () => this.#insert.run(...values));
     return Number(result.lastInsertRowid);
   }
 
@@ -193,7 +197,9 @@ export class UsageStore {
 
   /** Deletes records older than `before` (ms); returns how many. */
   prune(before: number): number {
-    return Number(this.#prune.run(before).changes);
+    return Number(
+      writeStatement(this.#db, () => this.#prune.run(before)).changes,
+    );
   }
 
   #range(options: { from?: string; to?: string }): Record<string, string> {

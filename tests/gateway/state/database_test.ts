@@ -155,28 +155,76 @@ Deno.test("openDatabase() stamps rows with the injected clock", () => {
   assertEquals(t.state.audit.list()[0]?.ts, 1_700_000_000_042);
 });
 
-Deno.test("StateDatabase.relaxed() skips the fsync only inside it and nests", () => {
+Deno.test("StateDatabase.relaxed() nests, and a throw inside it leaves later writes durable", () => {
   const dir = Deno.makeTempDirSync();
   try {
     using state = openDatabase(`${dir}/state.db`);
     const level = () =>
       Number(state.db.prepare("PRAGMA synchronous").get()?.synchronous);
-    assertEquals(level(), 2); // FULL
     state.relaxed(() => {
-      assertEquals(level(), 1); // NORMAL
-      state.relaxed(() => assertEquals(level(), 1));
-      assertEquals(level(), 1);
+      state.relaxed(() => state.audit.append({ event: "relaxed_write" }));
+      assertEquals(level(), 1); // NORMAL: committed without the fsync
       state.audit.append({ event: "relaxed_write", data: {} });
     });
-    assertEquals(level(), 2);
     try {
       state.relaxed(() => {
         throw new Error("boom");
       });
     } catch { /* expected */ }
-    assertEquals(level(), 2);
-    assertEquals(state.audit.list({ event: "relaxed_write" }).length, 1);
+    state.audit.append({ event: "durable_write" });
+    assertEquals(level(), 2); // FULL
+    assertEquals(state.audit.list({ event: "relaxed_write" }).length, 2);
   } finally {
     Deno.removeSync(dir, { recursive: true });
   }
+});
+
+Deno.test("every commit gets its own durability: relaxed ones skip the fsync, any other write (a lone statement too) has it, even right after relaxed ones", async () => {
+  using t = testDatabase();
+  const { state } = t;
+  const db = state.db;
+  const session = state.sessions.create({ sessionKey: "durability" });
+  assertEquals(pragma(db, "synchronous"), 2);
+  const { synced } = state.durably(() =>
+    state.sessions.messages.append({
+      sessionId: session.id,
+      role: "user",
+      content: "hi",
+    })
+  );
+  await synced;
+  // Relaxed commits leave the connection at NORMAL for the next relaxed one…
+  assertEquals(pragma(db, "synchronous"), 1);
+  state.relaxed(() =>
+    state.usage.record({
+      provider: "p",
+      model: "m",
+      inputTokens: 1,
+      outputTokens: 1,
+      costUsd: 0,
+    })
+  );
+  assertEquals(pragma(db, "synchronous"), 1);
+  // …and any other write, a single statement outside a transaction included,
+  // commits at FULL again.
+  state.audit.append({ event: "durability_probe", data: {} });
+  assertEquals(pragma(db, "synchronous"), 2);
+  state.relaxed(() => state.devices.list());
+  state.usage.record({
+    provider: "p",
+    model: "m",
+    inputTokens: 1,
+    outputTokens: 1,
+    costUsd: 0,
+  });
+  assertEquals(pragma(db, "synchronous"), 2);
+  state.relaxed(() =>
+    state.transaction(() =>
+      state.audit.append({ event: "durability_probe", data: {} })
+    )
+  );
+  assertEquals(pragma(db, "synchronous"), 1);
+  state.sessions.delete(session.id);
+  assertEquals(pragma(db, "synchronous"), 2);
+  assertEquals(state.audit.list({ event: "durability_probe" }).length, 2);
 });
