@@ -27,7 +27,8 @@ export const SETTLE_CHECK_MS = 100;
 export const TRIM_GROWTH_BYTES = 8 * 1024 * 1024;
 
 const SYMBOLS = {
-  malloc_trim: { parameters: ["usize"], result: "i32" },
+  // On Deno's blocking pool: a trim takes milliseconds, and requests go on.
+  malloc_trim: { parameters: ["usize"], result: "i32", nonblocking: true },
   // glibc 2.33 and later: struct mallinfo2, ten size_t fields.
   mallinfo2: {
     parameters: [],
@@ -44,8 +45,8 @@ const LITTLE_ENDIAN = true;
 export interface NativeMemory extends Disposable {
   /** Work has just finished: hands freed memory back if enough has piled up. */
   settle(): void;
-  /** Hands free heap pages back to the OS now; true when some were. */
-  trim(): boolean;
+  /** Hands free heap pages back to the OS now (off the event loop); true when some were. */
+  trim(): Promise<boolean>;
 }
 
 /** Options of {@linkcode tuneNativeMemory}; the defaults are the constants above. */
@@ -85,21 +86,26 @@ export function tuneNativeMemory(
     const fields = new DataView(info.buffer, info.byteOffset, info.byteLength);
     return Number(fields.getBigUint64(FORDBLKS * 8, LITTLE_ENDIAN));
   };
-  const trim = () => malloc_trim(0n) === 1;
+  const trim = async () => await malloc_trim(0n) === 1;
   // A trim only marks free memory unused: malloc still counts it free.
   let rssAfterTrim = Deno.memoryUsage().rss;
   let freeAfterTrim = freeBytes?.() ?? 0;
   let lastCheck = performance.now();
+  let trimming = false;
   const check = () => {
     lastCheck = performance.now();
+    if (trimming) return;
     const free = freeBytes?.();
     if (free !== undefined && free < growth) return;
     const grew = Deno.memoryUsage().rss - rssAfterTrim >= growth;
     const freed = free !== undefined && free - freeAfterTrim >= growth;
     if (!grew && !freed) return;
-    trim();
-    rssAfterTrim = Deno.memoryUsage().rss;
-    freeAfterTrim = free ?? 0;
+    trimming = true;
+    trim().catch(() => false).finally(() => {
+      trimming = false;
+      rssAfterTrim = Deno.memoryUsage().rss;
+      freeAfterTrim = free ?? 0;
+    });
   };
   const timer = setInterval(check, options.checkMs ?? TRIM_CHECK_MS);
   Deno.unrefTimer(timer);
@@ -110,7 +116,8 @@ export function tuneNativeMemory(
     trim,
     [Symbol.dispose]() {
       clearInterval(timer);
-      libc.close();
+      // A trim still running keeps the library open until it returns.
+      if (!trimming) libc.close();
     },
   };
 }

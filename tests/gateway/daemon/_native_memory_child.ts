@@ -31,9 +31,11 @@ gc();
 await new Promise((resolve) => setTimeout(resolve, 300)); // freed off-thread
 gc();
 const freed = rss();
-if (mode === "manual") memory.trim();
-else if (mode === "settle") memory.settle();
-else await new Promise((resolve) => setTimeout(resolve, 500));
+if (mode === "manual") await memory.trim();
+else if (mode === "settle") {
+  memory.settle();
+  await new Promise((resolve) => setTimeout(resolve, 300)); // trims off-thread
+} else await new Promise((resolve) => setTimeout(resolve, 500));
 Deno.stdout.writeSync(
   new TextEncoder().encode(
     JSON.stringify({ peak, freed, after: rss(), kept: kept.length }),
