@@ -5,18 +5,21 @@
  * registry with retries, run service, built-in tools), against a
  * zero-latency loopback Anthropic fake driven by the real SDK. Reports the
  * gateway overhead per turn (turn time minus the fake's serving time) and
- * the process RSS after the run.
+ * the process RSS after the run, beside the same turns through a bare Deno
+ * server that only calls the SDK (fixtures/bare_chat.ts), measured in the
+ * same run.
  *
  * @module
  */
 import { selfCommand } from "../cli/self_command.ts";
 import { freePort, spawnServer, waitForHealth } from "./_process.ts";
 import { releaseMainModule } from "./_servers.ts";
+import { RUN_FLAGS } from "../cli/self_command.ts";
 import { readRssMib } from "./_rss.ts";
 import { startAnthropicFake } from "./fixtures/anthropic_fake.ts";
 import {
   BENCH_TOKEN,
-  type BenchSocket,
+  BenchSocket,
   connectWithToken,
   type Percentiles,
   percentiles,
@@ -29,6 +32,10 @@ export interface ChatTurnReport {
   turn: Percentiles | null;
   overhead: Percentiles | null;
   rss_mib: number | null;
+  /** The same turns through the bare SDK server: its overhead. */
+  bare_sdk_server: Percentiles | null;
+  /** cara's overhead p50 over the bare server's. */
+  ratio_p50: number | null;
   targets: { overhead_p50_us: 2000; overhead_p99_us: 10000; rss_mib: 100 };
   error?: string;
 }
@@ -44,6 +51,8 @@ export async function benchChatTurn(
     turn: null,
     overhead: null,
     rss_mib: null,
+    bare_sdk_server: null,
+    ratio_p50: null,
     targets: { overhead_p50_us: 2000, overhead_p99_us: 10000, rss_mib: 100 },
   };
   try {
@@ -92,10 +101,41 @@ export async function benchChatTurn(
     await socket.close();
     report.turn = percentiles(samples.turnMs);
     report.overhead = percentiles(samples.overheadMs);
+    report.bare_sdk_server = await bareServerOverhead(fake, turns);
+    report.ratio_p50 = Math.round(
+      report.overhead.p50_us / report.bare_sdk_server.p50_us * 100,
+    ) / 100;
   } catch (error) {
     report.error = error instanceof Error ? error.message : String(error);
   }
   return report;
+}
+
+async function bareServerOverhead(
+  fake: { origin: string; servingMs: number[] },
+  turns: number,
+): Promise<Percentiles> {
+  const port = freePort();
+  const fixture = new URL("./fixtures/bare_chat.ts", import.meta.url).href;
+  await using server = spawnServer({
+    command: Deno.execPath(),
+    args: [
+      ...RUN_FLAGS,
+      fixture,
+      "--port",
+      String(port),
+      "--provider",
+      fake.origin,
+    ],
+  }, { port });
+  await waitForHealth(server);
+  const socket = new BenchSocket(`ws://127.0.0.1:${port}/ws`);
+  await socket.opened;
+  await turnsOn(socket, 20, { turnMs: [], overheadMs: [] }, fake.servingMs);
+  const samples = { turnMs: [] as number[], overheadMs: [] as number[] };
+  await turnsOn(socket, turns, samples, fake.servingMs);
+  await socket.close();
+  return percentiles(samples.overheadMs);
 }
 
 async function turnsOn(
