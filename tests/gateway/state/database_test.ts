@@ -195,28 +195,21 @@ Deno.test("every commit gets its own durability: relaxed ones skip the fsync, an
   await synced;
   // Relaxed commits leave the connection at NORMAL for the next relaxed one…
   assertEquals(pragma(db, "synchronous"), 1);
-  state.relaxed(() =>
-    state.usage.record({
-      provider: "p",
-      model: "m",
-      inputTokens: 1,
-      outputTokens: 1,
-      costUsd: 0,
-    })
-  );
+  const call = {
+    provider: "p",
+    model: "m",
+    inputTokens: 1,
+    outputTokens: 1,
+    costUsd: 0,
+  };
+  state.relaxed(() => state.usage.record(call));
   assertEquals(pragma(db, "synchronous"), 1);
   // …and any other write, a single statement outside a transaction included,
   // commits at FULL again.
   state.audit.append({ event: "durability_probe", data: {} });
   assertEquals(pragma(db, "synchronous"), 2);
   state.relaxed(() => state.devices.list());
-  state.usage.record({
-    provider: "p",
-    model: "m",
-    inputTokens: 1,
-    outputTokens: 1,
-    costUsd: 0,
-  });
+  state.usage.record(call);
   assertEquals(pragma(db, "synchronous"), 2);
   state.relaxed(() =>
     state.transaction(() =>
