@@ -18,6 +18,7 @@ import {
 import {
   BENCH_TOKEN,
   BenchSocket,
+  connectFrame,
   nextNonEvent,
   type Percentiles,
   percentiles,
@@ -127,19 +128,7 @@ async function caraOnce(url: string, keys: DeviceKeys): Promise<number> {
     signedAt,
     nonce: challenge.payload.nonce,
   };
-  socket.socket.send(JSON.stringify({
-    type: "req",
-    id: "c",
-    method: "connect",
-    params: {
-      minProtocol: 3,
-      maxProtocol: 3,
-      client: { id: "test", version: "1.0.0", platform: "bench", mode: "test" },
-      scopes: ["operator.read"],
-      auth: { token: BENCH_TOKEN },
-      device,
-    },
-  }));
+  socket.socket.send(connectFrame({ scopes: ["operator.read"], device }));
   expectOk(await nextNonEvent(socket));
   socket.socket.send('{"type":"req","id":"h","method":"health"}');
   expectOk(await nextNonEvent(socket));

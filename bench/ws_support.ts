@@ -130,6 +130,25 @@ export async function nextNonEvent(socket: BenchSocket): Promise<string> {
   }
 }
 
+/** The bench client's `connect` request: protocol 3, the bench token, and a signed device when given. */
+export function connectFrame(
+  options: { scopes: string[]; token?: string; device?: unknown },
+): string {
+  return JSON.stringify({
+    type: "req",
+    id: "c",
+    method: "connect",
+    params: {
+      minProtocol: 3,
+      maxProtocol: 3,
+      client: { id: "test", version: "1", platform: "bench", mode: "test" },
+      scopes: options.scopes,
+      auth: { token: options.token ?? BENCH_TOKEN },
+      ...(options.device === undefined ? {} : { device: options.device }),
+    },
+  });
+}
+
 /**
  * Opens `url` and completes a token-authenticated `connect` (no device:
  * loopback with a token is local-direct), returning the open socket.
@@ -140,18 +159,7 @@ export async function connectWithToken(
 ): Promise<BenchSocket> {
   const socket = new BenchSocket(url);
   await socket.next(); // connect.challenge
-  socket.socket.send(JSON.stringify({
-    type: "req",
-    id: "c",
-    method: "connect",
-    params: {
-      minProtocol: 3,
-      maxProtocol: 3,
-      client: { id: "test", version: "1", platform: "bench", mode: "test" },
-      scopes: options.scopes,
-      auth: { token: options.token ?? BENCH_TOKEN },
-    },
-  }));
+  socket.socket.send(connectFrame(options));
   const hello = await nextNonEvent(socket);
   if (!hello.includes('"ok":true')) {
     throw new Error(`Bench connect failed: ${hello.slice(0, 300)}`);
