@@ -3,19 +3,13 @@
  *
  * @module
  */
-import type { JsonObject, Session, SessionStatus } from "../state/mod.ts";
+import type { Session } from "../state/mod.ts";
 
-/** A session as WS methods return it. */
-export interface SessionView {
+/** A session as WS methods return it: the stored fields, `id` and `sessionKey` renamed. */
+export type SessionView = Omit<Session, "id" | "sessionKey"> & {
   sessionId: string;
   key: string;
-  status: SessionStatus;
-  metadata: JsonObject;
-  messageCount: number;
-  createdAt: number;
-  updatedAt: number;
-  lastActivityAt: number | null;
-}
+};
 
 /** The wire shape of `session`. */
 export function sessionView(session: Session): SessionView {
