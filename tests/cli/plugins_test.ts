@@ -5,7 +5,6 @@
  * previous artifact, a symlinked destination is refused.
  */
 import { join } from "node:path";
-import { encodeHex } from "../../gateway/sha256.ts";
 import { buildServiceComponent } from "../plugins/fixtures/wat_service.ts";
 import { startPluginsGateway } from "../plugins/wiring/_gateway.ts";
 import {
@@ -16,29 +15,9 @@ import {
   runCaraInProcess,
   tempDir,
 } from "../_helpers.ts";
+import { publisherKey } from "../plugins/fixtures/publisher_key.ts";
 
 const TOKEN = "plugins-cli-token-0123456789";
-
-async function signer() {
-  const keys = await crypto.subtle.generateKey("Ed25519", true, [
-    "sign",
-    "verify",
-  ]) as CryptoKeyPair;
-  const raw = await crypto.subtle.exportKey("raw", keys.publicKey);
-  return {
-    publicKey: encodeHex(new Uint8Array(raw)),
-    sign: async (bytes: Uint8Array) =>
-      encodeHex(
-        new Uint8Array(
-          await crypto.subtle.sign(
-            "Ed25519",
-            keys.privateKey,
-            bytes as Uint8Array<ArrayBuffer>,
-          ),
-        ),
-      ),
-  };
-}
 
 Deno.test("cara plugins install --file, bins, status and update against a running gateway", async () => {
   using dir = tempDir();
@@ -81,7 +60,7 @@ Deno.test("cara plugins install --file, bins, status and update against a runnin
   const bytes = await buildServiceComponent("ok");
   const artifact = join(dir.path, "svc.wasm");
   await Deno.writeFile(artifact, bytes);
-  const key = await signer();
+  const key = await publisherKey();
   const installed = await cara(
     "plugins",
     "install",

@@ -16,7 +16,6 @@ import {
   ensureBundle,
 } from "../../.github/scripts/bundle.ts";
 import { entryModuleUrl } from "../../cli/self_command.ts";
-import { encodeHex } from "../../gateway/sha256.ts";
 import {
   assert,
   assertEquals,
@@ -28,31 +27,11 @@ import {
 import { spawnGateway } from "../cli/_gateway_process.ts";
 import { buildServiceComponent } from "../plugins/fixtures/wat_service.ts";
 import { buildWiringComponent } from "../plugins/wiring/_fixture.ts";
+import { publisherKey } from "../plugins/fixtures/publisher_key.ts";
 
 const ROOT = join(import.meta.dirname ?? ".", "..", "..");
 const TOKEN = "bundle-test-token-0123456789abcdef";
 const HOOKS_TOKEN = "bundle-hooks-token-0123456789abcdef";
-
-async function signer() {
-  const keys = await crypto.subtle.generateKey("Ed25519", true, [
-    "sign",
-    "verify",
-  ]) as CryptoKeyPair;
-  const raw = await crypto.subtle.exportKey("raw", keys.publicKey);
-  return {
-    publicKey: encodeHex(new Uint8Array(raw)),
-    sign: async (bytes: Uint8Array) =>
-      encodeHex(
-        new Uint8Array(
-          await crypto.subtle.sign(
-            "Ed25519",
-            keys.privateKey,
-            bytes as Uint8Array<ArrayBuffer>,
-          ),
-        ),
-      ),
-  };
-}
 
 interface StatusRow {
   name: string;
@@ -147,7 +126,7 @@ Deno.test("the bundle runs version, start, a WS client and both plugin sandboxes
     // Install through the bundle's CLI and gateway (transpiles with jco).
     const bytes = await buildServiceComponent("ok");
     await Deno.writeFile(join(dir.path, "svc.wasm"), bytes);
-    const key = await signer();
+    const key = await publisherKey();
     const installed = await cara([
       "plugins",
       "install",

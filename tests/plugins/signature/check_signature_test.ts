@@ -1,34 +1,13 @@
 import { assertEquals, assertRejects } from "../../_helpers.ts";
 import { checkSignature } from "../../../plugins/signature/check_signature.ts";
+import { publisherKey } from "../fixtures/publisher_key.ts";
 
 const WASM = new Uint8Array([0, 0x61, 0x73, 0x6d, 0x0d, 0, 1, 0, 42]);
-
-function hex(bytes: ArrayBuffer | Uint8Array): string {
-  return [...new Uint8Array(bytes)].map((b) => b.toString(16).padStart(2, "0"))
-    .join("");
-}
-
-async function signer() {
-  const pair = await crypto.subtle.generateKey({ name: "Ed25519" }, true, [
-    "sign",
-    "verify",
-  ]) as CryptoKeyPair;
-  const publicKey = hex(await crypto.subtle.exportKey("raw", pair.publicKey));
-  const sign = async (bytes: Uint8Array) =>
-    hex(
-      await crypto.subtle.sign(
-        { name: "Ed25519" },
-        pair.privateKey,
-        bytes as Uint8Array<ArrayBuffer>,
-      ),
-    );
-  return { publicKey, sign };
-}
 
 const REFUSED = { name: "SignatureError", code: "plugin_signature_invalid" };
 
 Deno.test("checkSignature() verifies a signature over the raw bytes", async () => {
-  const s = await signer();
+  const s = await publisherKey();
   const verdict = await checkSignature("weather", WASM, {
     publisher_key: s.publicKey.toUpperCase(),
     signature: await s.sign(WASM),
@@ -37,8 +16,8 @@ Deno.test("checkSignature() verifies a signature over the raw bytes", async () =
 });
 
 Deno.test("checkSignature() refuses a tampered artifact and a signature by another key", async () => {
-  const s = await signer();
-  const other = await signer();
+  const s = await publisherKey();
+  const other = await publisherKey();
   const good = await s.sign(WASM);
   const foreign = await other.sign(WASM);
   const tampered = WASM.slice();
@@ -76,8 +55,8 @@ Deno.test("checkSignature() requires a signature by default and accepts unsigned
 });
 
 Deno.test("checkSignature() enforces trustedPublishers case-insensitively; an empty list trusts any key", async () => {
-  const s = await signer();
-  const other = await signer();
+  const s = await publisherKey();
+  const other = await publisherKey();
   const record = { publisher_key: s.publicKey, signature: await s.sign(WASM) };
   await assertRejects(
     () =>
@@ -100,7 +79,7 @@ Deno.test("checkSignature() enforces trustedPublishers case-insensitively; an em
 });
 
 Deno.test("checkSignature() refuses malformed keys and signatures", async () => {
-  const s = await signer();
+  const s = await publisherKey();
   const good = await s.sign(WASM);
   await assertRejects(
     () =>
