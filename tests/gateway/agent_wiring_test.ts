@@ -15,7 +15,11 @@ import {
   tempDir,
 } from "../_helpers.ts";
 import { spawnGateway } from "../cli/_gateway_process.ts";
-import { type Frame, TestClient } from "./protocol/_helpers.ts";
+import {
+  connectedClient,
+  type Frame,
+  type TestClient,
+} from "./protocol/_helpers.ts";
 
 const TOKEN = "agent-e2e-token-0123456789abcdef";
 
@@ -43,18 +47,12 @@ function isChatFinal(frame: Frame): boolean {
     (frame.payload as { state: string }).state === "final";
 }
 
-async function operator(url: string): Promise<TestClient> {
-  const client = new TestClient(`${url.replace("http", "ws")}/ws`);
-  await client.event("connect.challenge");
-  const hello = await client.request("connect", {
-    minProtocol: 3,
-    maxProtocol: 3,
+function operator(url: string): Promise<TestClient> {
+  return connectedClient(`${url.replace("http", "ws")}/ws`, {
     client: { id: "cli", version: "1.0.0", platform: "linux", mode: "cli" },
     scopes: ["operator.write"],
     auth: { token: TOKEN },
   });
-  assertEquals(hello.ok, true, JSON.stringify(hello));
-  return client;
 }
 
 Deno.test("chat.send streams a real provider answer through the wired gateway and stores both messages", async () => {

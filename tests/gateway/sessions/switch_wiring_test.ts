@@ -4,22 +4,16 @@
  */
 import { startGateway } from "../../../gateway/start_gateway.ts";
 import { assertEquals, isolatedEnv, tempDir } from "../../_helpers.ts";
-import { TestClient } from "../protocol/_helpers.ts";
+import { connectedClient, type TestClient } from "../protocol/_helpers.ts";
 
 const TOKEN = "switch-e2e-token-0123456789abcdef";
 
-async function connect(url: string, scopes: string[]): Promise<TestClient> {
-  const client = new TestClient(`${url.replace("http", "ws")}/ws`);
-  await client.event("connect.challenge");
-  const hello = await client.request("connect", {
-    minProtocol: 3,
-    maxProtocol: 3,
+function connect(url: string, scopes: string[]): Promise<TestClient> {
+  return connectedClient(`${url.replace("http", "ws")}/ws`, {
     client: { id: "cli", version: "1.0.0", platform: "linux", mode: "cli" },
     scopes,
     auth: { token: TOKEN },
   });
-  assertEquals(hello.ok, true, JSON.stringify(hello));
-  return client;
 }
 
 Deno.test("sessions.switch over WS changes where chat.send lands for that connection only", async () => {
