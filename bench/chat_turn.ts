@@ -94,9 +94,7 @@ export async function benchChatTurn(
     const socket = await connectWithToken(`ws://127.0.0.1:${port}/ws`, {
       scopes: ["operator.write"],
     });
-    await turnsOn(socket, 20, { turnMs: [], overheadMs: [] }, fake.servingMs);
-    const samples = { turnMs: [] as number[], overheadMs: [] as number[] };
-    await turnsOn(socket, turns, samples, fake.servingMs);
+    const samples = await measuredTurns(socket, turns, fake.servingMs);
     report.rss_mib = await readRssMib(gateway.pid);
     await socket.close();
     report.turn = percentiles(samples.turnMs);
@@ -131,11 +129,21 @@ async function bareServerOverhead(
   await waitForHealth(server);
   const socket = new BenchSocket(`ws://127.0.0.1:${port}/ws`);
   await socket.opened;
-  await turnsOn(socket, 20, { turnMs: [], overheadMs: [] }, fake.servingMs);
-  const samples = { turnMs: [] as number[], overheadMs: [] as number[] };
-  await turnsOn(socket, turns, samples, fake.servingMs);
+  const samples = await measuredTurns(socket, turns, fake.servingMs);
   await socket.close();
   return percentiles(samples.overheadMs);
+}
+
+/** `turns` measured turns after 20 unmeasured ones (warm-up). */
+async function measuredTurns(
+  socket: BenchSocket,
+  turns: number,
+  servingMs: number[],
+): Promise<{ turnMs: number[]; overheadMs: number[] }> {
+  await turnsOn(socket, 20, { turnMs: [], overheadMs: [] }, servingMs);
+  const samples = { turnMs: [] as number[], overheadMs: [] as number[] };
+  await turnsOn(socket, turns, samples, servingMs);
+  return samples;
 }
 
 async function turnsOn(
