@@ -10,7 +10,6 @@ import type {
   Provider,
   ProviderMessage,
   StopReason,
-  ToolSpec,
 } from "../providers/types.ts";
 import type { MessageStore, Session } from "../state/mod.ts";
 import type { AgentProfile } from "./agent_profile.ts";
@@ -51,19 +50,6 @@ export interface TurnOutcome {
   stopReason: StopReason | "max_turns";
 }
 
-// One frozen spec per tool, so providers can keep its wire form too.
-const specs = new WeakMap<Tool, ToolSpec>();
-
-function specOf(tool: Tool): ToolSpec {
-  let spec = specs.get(tool);
-  if (spec === undefined) {
-    const { name, description, inputSchema } = tool;
-    spec = Object.freeze({ name, description, inputSchema });
-    specs.set(tool, spec);
-  }
-  return spec;
-}
-
 interface Step {
   text: string;
   calls: ToolCall[];
@@ -83,7 +69,11 @@ async function streamStep(
   let stop: StopReason = "end_turn";
   const toolSpecs = [...context.tools.values()]
     .filter((tool) => context.allowed(tool.name))
-    .map(specOf);
+    .map(({ name, description, inputSchema }) => ({
+      name,
+      description,
+      inputSchema,
+    }));
   try {
     for await (
       const event of context.provider.stream({

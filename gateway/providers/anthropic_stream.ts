@@ -16,7 +16,6 @@ import {
   type ProviderId,
   type ProviderRequest,
   type StopReason,
-  type ToolSpec,
 } from "./types.ts";
 
 /** One raw Messages stream event (wire names verbatim). */
@@ -57,23 +56,6 @@ function wireBlock(block: ContentBlock): Record<string, unknown> {
   }
 }
 
-// Tool specs (frozen, one per tool) come back request after request: their
-// wire forms are kept.
-const wireTools = new WeakMap<ToolSpec, Record<string, unknown>>();
-
-function wireTool(spec: ToolSpec): Record<string, unknown> {
-  let wire = wireTools.get(spec);
-  if (wire === undefined) {
-    wire = {
-      name: spec.name,
-      description: spec.description,
-      input_schema: spec.inputSchema,
-    };
-    if (Object.isFrozen(spec)) wireTools.set(spec, wire);
-  }
-  return wire;
-}
-
 /** The Messages API body (without `stream`) of a request. */
 export function anthropicBody(
   request: ProviderRequest,
@@ -89,7 +71,11 @@ export function anthropicBody(
   if (request.system !== undefined) body.system = request.system;
   if (request.temperature !== undefined) body.temperature = request.temperature;
   if (request.tools?.length) {
-    body.tools = request.tools.map(wireTool);
+    body.tools = request.tools.map((t) => ({
+      name: t.name,
+      description: t.description,
+      input_schema: t.inputSchema,
+    }));
   }
   return body;
 }
